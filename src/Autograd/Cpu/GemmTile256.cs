@@ -16,6 +16,7 @@ internal static unsafe class GemmTile256
     public const int Columns = 16;
 
     /// <summary>The 6×16 tile: C ⊕= Σ_p a[p·6 + r]·b[p·16 + j] over <paramref name="kc"/> packed steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile(int kc, float* a, float* b, float* c, int ldc, TileMode mode, float beta)
     {
         var c0_0 = Vector256<float>.Zero; var c0_1 = Vector256<float>.Zero;

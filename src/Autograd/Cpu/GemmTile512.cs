@@ -16,6 +16,7 @@ internal static unsafe class GemmTile512
     public const int Columns = 32;
 
     /// <summary>The 14×32 tile: C ⊕= Σ_p a[p·14 + r]·b[p·32 + j] over <paramref name="kc"/> packed steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile(int kc, float* a, float* b, float* c, int ldc, TileMode mode, float beta)
     {
         var c0_0 = Vector512<float>.Zero; var c0_1 = Vector512<float>.Zero;
