@@ -1,0 +1,74 @@
+using AlexNet.Autograd.Kernels;
+
+namespace AlexNet.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// 2-D convolution (cross-correlation, as every framework) of x [N, C, H, W] with w [O, C/groups, kh, kw] and optional
+    /// bias [O]; output [N, O, (H + 2p − kh)/s + 1, (W + 2p − kw)/s + 1].
+    /// </summary>
+    /// <param name="x">Input, NCHW.</param>
+    /// <param name="w">Weights in the PyTorch layout.</param>
+    /// <param name="bias">Optional bias, one per output channel.</param>
+    /// <param name="stride">Stride in both directions (≥ 1).</param>
+    /// <param name="padding">Zero padding on every side (≥ 0).</param>
+    /// <param name="groups">Channel groups: input and output channels split into this many independent convolutions
+    /// (the paper's two towers are groups = 2).</param>
+    /// <exception cref="ArgumentException">Wrong ranks, channels that do not match or do not divide by groups,
+    /// non-positive sizes, or a kernel larger than the padded input. The message gives the shapes.</exception>
+    public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias = null, int stride = 1, int padding = 0, int groups = 1)
+    {
+        Tensor[] inputs = bias is null ? [x, w] : [x, w, bias];
+        var backend = BackendOf("Conv2d", inputs);
+        var g = ConvGeometryOf(x, w, bias, stride, padding, groups, inputs);
+        var shape = new Shape(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
+        var y = Alloc(backend, shape);
+        backend.Conv2dForward(x.Buffer, w.Buffer, bias?.Buffer, y, g);
+        return Tape.Record(shape, y, inputs, dy =>
+        {
+            var grads = new Tensor?[inputs.Length];
+            if (Tape.NeedsGradient(x))
+            {
+                var dx = Alloc(backend, x.Shape);
+                backend.Conv2dBackwardData(dy.Buffer, w.Buffer, dx, g);
+                grads[0] = new Tensor(x.Shape, dx);
+            }
+            if (Tape.NeedsGradient(w))
+            {
+                var dw = Alloc(backend, w.Shape);
+                backend.Conv2dBackwardFilter(x.Buffer, dy.Buffer, dw, g);
+                grads[1] = new Tensor(w.Shape, dw);
+            }
+            if (bias is not null && Tape.NeedsGradient(bias))
+            {
+                var db = Alloc(backend, bias.Shape);
+                backend.Conv2dBackwardBias(dy.Buffer, db, g);
+                grads[2] = new Tensor(bias.Shape, db);
+            }
+            return grads;
+        });
+    }
+
+    private static ConvGeometry ConvGeometryOf(Tensor x, Tensor w, Tensor? bias, int stride, int padding, int groups, Tensor[] inputs)
+    {
+        if (x.Rank != 4) throw ShapeError("Conv2d", "input must be [N, C, H, W]", inputs);
+        if (w.Rank != 4) throw ShapeError("Conv2d", "weight must be [O, C/groups, kh, kw]", inputs);
+        if (stride < 1) throw ShapeError("Conv2d", $"stride must be ≥ 1, got {stride}", inputs);
+        if (padding < 0) throw ShapeError("Conv2d", $"padding must be ≥ 0, got {padding}", inputs);
+        if (groups < 1) throw ShapeError("Conv2d", $"groups must be ≥ 1, got {groups}", inputs);
+        int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], wd = x.Shape[3];
+        int o = w.Shape[0], cg = w.Shape[1], kh = w.Shape[2], kw = w.Shape[3];
+        if (n < 1 || c < 1 || h < 1 || wd < 1 || o < 1 || kh < 1 || kw < 1)
+            throw ShapeError("Conv2d", "every size must be positive", inputs);
+        if (c % groups != 0 || o % groups != 0)
+            throw ShapeError("Conv2d", $"groups = {groups} must divide input channels {c} and output channels {o}", inputs);
+        if (cg != c / groups)
+            throw ShapeError("Conv2d", $"weight expects {cg} input channels per group but the input has {c} channels / {groups} groups", inputs);
+        if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != o))
+            throw ShapeError("Conv2d", $"bias must be [{o}]", inputs);
+        if (h + 2 * padding < kh || wd + 2 * padding < kw)
+            throw ShapeError("Conv2d", $"kernel {kh}×{kw} is larger than the padded input {h + 2 * padding}×{wd + 2 * padding}", inputs);
+        return new ConvGeometry(n, c, h, wd, o, kh, kw, stride, stride, padding, padding, groups);
+    }
+}
