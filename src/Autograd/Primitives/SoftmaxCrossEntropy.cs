@@ -19,8 +19,13 @@ public static partial class Ops
                 throw ShapeError("SoftmaxCrossEntropy", $"label {labels[i]} at row {i} is outside [0, {logits.Shape[1]})", logits);
             values[i] = labels[i];
         }
-        using var labelTensor = Tensor.FromArray(values, new Shape(labels.Length), logits.Backend);
-        return SoftmaxCrossEntropy(logits, labelTensor);
+        var labelTensor = Tensor.FromArray(values, new Shape(labels.Length), logits.Backend);
+        Tensor result;
+        try { result = SoftmaxCrossEntropy(logits, labelTensor); }
+        catch { labelTensor.Dispose(); throw; }
+        // The backward rule reads the labels, so a recording tape keeps them until it is disposed; untracked, nothing does.
+        if (result.IsTracked) result.Tape!.Own(labelTensor); else labelTensor.Dispose();
+        return result;
     }
 
     /// <summary>As <see cref="SoftmaxCrossEntropy(Tensor, ReadOnlySpan{int})"/> with labels already on the device
