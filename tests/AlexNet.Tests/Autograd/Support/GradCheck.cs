@@ -64,7 +64,8 @@ internal static class GradCheck
             try
             {
                 double l = Functional(reference, nds, r);
-                AssertClose(label + " value of L = Σ r·f(x)", [value.Item()], [l], forward ?? Tol.Forward);
+                var valueTol = forward is { } f && f.Rel + f.Abs > Tol.Forward.Rel + Tol.Forward.Abs ? f : Tol.Forward;
+                AssertClose(label + " value of L = Σ r·f(x)", [value.Item()], [l], valueTol);
                 for (int k = 0; k < args.Length; k++)
                 {
                     if (!args[k].Watched) continue;
