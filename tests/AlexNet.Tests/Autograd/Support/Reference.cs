@@ -189,7 +189,8 @@ internal static class Reference
                                 {
                                     int hi = i * stride + p - pad, wi = j * stride + q - pad;
                                     if (hi < 0 || hi >= h || wi < 0 || wi >= wd) continue;
-                                    s += x[bi, group * cg + ci, hi, wi] * w[oc, ci, p, q];
+                                    // x[bi, group·cg + ci, hi, wi] · w[oc, ci, p, q], indexed by hand (no allocation).
+                                    s += x.Data[((bi * c + group * cg + ci) * h + hi) * wd + wi] * w.Data[((oc * cg + ci) * kh + p) * kw + q];
                                 }
                         y[bi, oc, i, j] = s;
                     }
