@@ -20,12 +20,10 @@ public static partial class Ops
             values[i] = labels[i];
         }
         var labelTensor = Tensor.FromArray(values, new Shape(labels.Length), logits.Backend);
-        Tensor result;
-        try { result = SoftmaxCrossEntropy(logits, labelTensor); }
-        catch { labelTensor.Dispose(); throw; }
-        // The backward rule reads the labels, so a recording tape keeps them until it is disposed; untracked, nothing does.
-        if (result.IsTracked) result.Tape!.Own(labelTensor); else labelTensor.Dispose();
-        return result;
+        var loss = SoftmaxCrossEntropy(logits, labelTensor);
+        // The backward pass reads the labels: a recorded loss hands them to its tape.
+        if (loss.IsTracked) loss.Tape!.Own(labelTensor); else labelTensor.Dispose();
+        return loss;
     }
 
     /// <summary>As <see cref="SoftmaxCrossEntropy(Tensor, ReadOnlySpan{int})"/> with labels already on the device

@@ -1,0 +1,53 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace AlexNet.Autograd.Cpu;
+
+/// <summary>Fused elementwise loops that <see cref="System.Numerics.Tensors.TensorPrimitives"/> has no single call for.</summary>
+internal static class ElementwiseKernels
+{
+    /// <summary>dx = dy where x &gt; 0, else 0.</summary>
+    public static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        int n = x.Length, i = 0;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float gr = ref MemoryMarshal.GetReference(dy);
+        ref float dr = ref MemoryMarshal.GetReference(dx);
+        if (dy.Length < n || dx.Length < n) throw new ArgumentException("Spans differ in length.");
+        for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var xv = Vector256.LoadUnsafe(ref xr, (nuint)i);
+            var gv = Vector256.LoadUnsafe(ref gr, (nuint)i);
+            Vector256.ConditionalSelect(Vector256.GreaterThan(xv, Vector256<float>.Zero), gv, Vector256<float>.Zero)
+                .StoreUnsafe(ref dr, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref dr, i) = Unsafe.Add(ref xr, i) > 0f ? Unsafe.Add(ref gr, i) : 0f;
+    }
+
+    /// <summary>v ← m·v − decay·w − lr·g; w ← w + v (decay = weight decay · lr).</summary>
+    public static void Sgd(Span<float> w, ReadOnlySpan<float> g, Span<float> v, float lr, float momentum, float decay)
+    {
+        int n = w.Length, i = 0;
+        if (g.Length < n || v.Length < n) throw new ArgumentException("Spans differ in length.");
+        ref float wr = ref MemoryMarshal.GetReference(w);
+        ref float gr = ref MemoryMarshal.GetReference(g);
+        ref float vr = ref MemoryMarshal.GetReference(v);
+        var mv = Vector256.Create(momentum);
+        var dv = Vector256.Create(decay);
+        var lv = Vector256.Create(lr);
+        for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            var wv = Vector256.LoadUnsafe(ref wr, (nuint)i);
+            var vv = mv * Vector256.LoadUnsafe(ref vr, (nuint)i) - dv * wv - lv * Vector256.LoadUnsafe(ref gr, (nuint)i);
+            vv.StoreUnsafe(ref vr, (nuint)i);
+            (wv + vv).StoreUnsafe(ref wr, (nuint)i);
+        }
+        for (; i < n; i++)
+        {
+            float vv = momentum * Unsafe.Add(ref vr, i) - decay * Unsafe.Add(ref wr, i) - lr * Unsafe.Add(ref gr, i);
+            Unsafe.Add(ref vr, i) = vv;
+            Unsafe.Add(ref wr, i) += vv;
+        }
+    }
+}
