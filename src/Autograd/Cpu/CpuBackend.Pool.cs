@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AlexNet.Autograd.Kernels;
 
 namespace AlexNet.Autograd.Cpu;
@@ -5,18 +6,18 @@ namespace AlexNet.Autograd.Cpu;
 public sealed partial class CpuBackend
 {
     /// <inheritdoc/>
-    public void MaxPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
+    public unsafe void MaxPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
     {
         Validate(g);
-        var xs = Cpu(x, g.InputCount).Array;
-        var ys = Cpu(y, g.OutputCount).Array;
+        nint xa = (nint)Cpu(x, g.InputCount).Pointer;
+        nint ya = (nint)Cpu(y, g.OutputCount).Pointer;
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         For(g.Batch * g.Channels, Math.Max(1, 4096 / Math.Max(outPlane, 1)), (s, e) =>
         {
             for (int p = s; p < e; p++)
             {
-                var src = new ReadOnlySpan<float>(xs, p * inPlane, inPlane);
-                var dst = new Span<float>(ys, p * outPlane, outPlane);
+                float* src = (float*)xa + (long)p * inPlane;
+                float* dst = (float*)ya + (long)p * outPlane;
                 for (int oy = 0; oy < g.OutHeight; oy++)
                 {
                     for (int ox = 0; ox < g.OutWidth; ox++)
@@ -30,23 +31,23 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g)
+    public unsafe void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g)
     {
         Validate(g);
-        var xs = Cpu(x, g.InputCount).Array;
+        nint xa = (nint)Cpu(x, g.InputCount).Pointer;
         Cpu(y, g.OutputCount);
-        var gs = Cpu(dy, g.OutputCount).Array;
-        var ds = Cpu(dx, g.InputCount).Array;
+        nint ga = (nint)Cpu(dy, g.OutputCount).Pointer;
+        nint da = (nint)Cpu(dx, g.InputCount).Pointer;
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         // Overlapping windows only meet inside one plane, so planes are independent and the sum order is fixed.
         For(g.Batch * g.Channels, Math.Max(1, 4096 / Math.Max(outPlane, 1)), (s, e) =>
         {
             for (int p = s; p < e; p++)
             {
-                var src = new ReadOnlySpan<float>(xs, p * inPlane, inPlane);
-                var grad = new ReadOnlySpan<float>(gs, p * outPlane, outPlane);
-                var dst = new Span<float>(ds, p * inPlane, inPlane);
-                dst.Clear();
+                float* src = (float*)xa + (long)p * inPlane;
+                float* grad = (float*)ga + (long)p * outPlane;
+                float* dst = (float*)da + (long)p * inPlane;
+                new Span<float>(dst, inPlane).Clear();
                 for (int oy = 0; oy < g.OutHeight; oy++)
                 {
                     for (int ox = 0; ox < g.OutWidth; ox++)
@@ -60,22 +61,24 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>Plane index of the first maximal input of window (oy, ox) in row-major order; −1 if the window is all padding.</summary>
-    private static int ArgMax(ReadOnlySpan<float> plane, in PoolGeometry g, int oy, int ox)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int ArgMax(float* plane, in PoolGeometry g, int oy, int ox)
     {
-        int y0 = oy * g.StrideHeight - g.PadHeight, x0 = ox * g.StrideWidth - g.PadWidth;
+        int y0 = oy * g.StrideHeight - g.PadHeight, x0 = ox * g.StrideWidth - g.PadWidth, w = g.InWidth;
         int ya = Math.Max(y0, 0), yb = Math.Min(y0 + g.KernelHeight, g.InHeight);
-        int xa = Math.Max(x0, 0), xb = Math.Min(x0 + g.KernelWidth, g.InWidth);
-        int arg = -1;
-        float best = float.NegativeInfinity;
+        int xa = Math.Max(x0, 0), xb = Math.Min(x0 + g.KernelWidth, w);
+        if (ya >= yb || xa >= xb) return -1;
+        int arg = ya * w + xa;
+        float best = plane[arg];
         for (int iy = ya; iy < yb; iy++)
         {
+            float* row = plane + iy * w;
             for (int ix = xa; ix < xb; ix++)
             {
-                float v = plane[iy * g.InWidth + ix];
-                if (arg < 0 || v > best)
+                if (row[ix] > best)
                 {
-                    best = v;
-                    arg = iy * g.InWidth + ix;
+                    best = row[ix];
+                    arg = iy * w + ix;
                 }
             }
         }

@@ -4,8 +4,8 @@ using System.Runtime.Intrinsics;
 namespace AlexNet.Autograd.Cpu;
 
 /// <summary>
-/// GEMM micro-kernel for AVX-512: a 14×32 tile of C from 28 Vector512 FMA accumulators (two registers hold B, one the broadcast A value). A packed A micro-panel holds 14 rows per step and a packed B micro-panel 32 columns per step; the
-/// 14·2 accumulators stay in registers for the whole k loop.
+/// GEMM micro-kernel for AVX-512: a 14×32 tile of C held in 28 Vector512 FMA accumulators (two more registers
+/// hold B, one the broadcast A value: 31 of 32). Each step reads 14 packed A values and 32 packed B values.
 /// </summary>
 internal static unsafe class GemmTile512
 {
