@@ -150,10 +150,15 @@ public sealed class Tape : IDisposable
     {
         var tape = Of(inputs);
         if (tape is null) return new Tensor(shape, buffer);
+        foreach (var input in inputs)
+            if (input.Tape is null) input.ReadBy = tape;
         var t = new Tensor(shape, buffer, tape, tape._nodes.Count);
         tape._nodes.Add(new TapeNode(t, inputs, backward));
         return t;
     }
+
+    /// <summary>True once disposed.</summary>
+    internal bool IsDisposed => _disposed;
 
     /// <summary>Keeps a tensor a backward rule needs (a dropout mask, saved probabilities) until the tape is disposed.</summary>
     internal void Own(Tensor tensor) => _owned.Add(tensor);

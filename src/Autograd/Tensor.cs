@@ -139,12 +139,18 @@ public sealed class Tensor : IDisposable
 
     /// <summary>
     /// Releases the buffer to its backend's pool. A no-op for a tensor recorded on a tape (the tape owns it and releases
-    /// it when disposed, after the reverse pass may have needed it) and for a view of a caller's buffer.
+    /// it when disposed, after the reverse pass may have needed it) and for a view of a caller's buffer. An unrecorded
+    /// tensor that a live tape's operation read (a transferred input, say) is handed to that tape and released with it.
     /// </summary>
     public void Dispose()
     {
-        if (Tape is null) Release();
+        if (Tape is not null) return;
+        if (ReadBy is { IsDisposed: false } tape) tape.Own(this);
+        else Release();
     }
+
+    /// <summary>The last tape that recorded an operation reading this unrecorded tensor (its backward may need it).</summary>
+    internal Tape? ReadBy { get; set; }
 
     /// <summary>Releases the buffer regardless of tape ownership (the tape's own clean-up).</summary>
     internal void Release()
