@@ -1,0 +1,100 @@
+using AlexNet.Autograd;
+
+namespace AlexNet.Facade.Training;
+
+/// <summary>
+/// The paper's optimiser: stochastic gradient descent with momentum and weight decay,
+/// v ← μ·v − λ·ε·w − ε·∂L/∂w ; w ← w + v (μ = 0.9, λ = 0.0005 in the paper, ε the learning rate).
+/// </summary>
+/// <remarks>
+/// Parameters stay immutable from the caller's side: the optimiser owns its own copies of the weights and of the
+/// velocities, replaces them with new tensors at every <see cref="Step"/> and disposes the old ones. Read
+/// <see cref="Parameters"/> again after each step. The update is composed of elementwise operations on the parameters'
+/// device, so it runs unchanged on every backend.
+/// </remarks>
+public sealed class SgdMomentum : IDisposable
+{
+    /// <summary>Starts from copies of <paramref name="parameters"/> and of <paramref name="velocity"/> (zeros when null).</summary>
+    /// <param name="parameters">The initial weights (not modified, not owned).</param>
+    /// <param name="momentum">μ, in [0, 1).</param>
+    /// <param name="weightDecay">λ, ≥ 0.</param>
+    /// <param name="velocity">A saved velocity (for resuming), same names and shapes as the parameters.</param>
+    /// <exception cref="ArgumentException">A hyper-parameter is out of range or the velocity does not match.</exception>
+    public SgdMomentum(TensorMap parameters, float momentum = 0.9f, float weightDecay = 5e-4f, TensorMap? velocity = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (!(momentum >= 0 && momentum < 1)) throw new ArgumentException($"Momentum must be in [0, 1), got {momentum}.", nameof(momentum));
+        if (!(weightDecay >= 0) || !float.IsFinite(weightDecay)) throw new ArgumentException($"Weight decay must be finite and ≥ 0, got {weightDecay}.", nameof(weightDecay));
+        if (velocity is not null) CheckMatch(parameters, velocity, "velocity");
+        Momentum = momentum;
+        WeightDecay = weightDecay;
+        Parameters = parameters.Map((_, t) => Ops.Copy(t, track: false));
+        Velocity = velocity is null
+            ? parameters.Map((_, t) => Tensor.Zeros(t.Shape, t.Backend))
+            : velocity.Map((_, t) => Ops.Copy(t, track: false));
+    }
+
+    /// <summary>μ.</summary>
+    public float Momentum { get; }
+
+    /// <summary>λ.</summary>
+    public float WeightDecay { get; }
+
+    /// <summary>The current weights (owned by the optimiser; valid until the next step or disposal).</summary>
+    public TensorMap Parameters { get; private set; }
+
+    /// <summary>The current velocities v (owned by the optimiser).</summary>
+    public TensorMap Velocity { get; private set; }
+
+    /// <summary>One update with learning rate ε = <paramref name="learningRate"/>.</summary>
+    /// <exception cref="ArgumentException">The gradients do not have the parameters' names and shapes, or the rate is
+    /// negative or not finite.</exception>
+    /// <exception cref="ObjectDisposedException">The optimiser was disposed.</exception>
+    public void Step(TensorMap gradients, float learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(gradients);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!(learningRate >= 0) || !float.IsFinite(learningRate))
+            throw new ArgumentException($"Learning rate must be finite and ≥ 0, got {learningRate}.", nameof(learningRate));
+        CheckMatch(Parameters, gradients, "gradients");
+        var oldParameters = Parameters;
+        var oldVelocity = Velocity;
+        var newVelocity = oldVelocity.Map((name, v) =>
+        {
+            var w = oldParameters[name];
+            using var kept = Ops.Affine(v, Momentum, 0f);
+            using var decay = Ops.Affine(w, -WeightDecay * learningRate, 0f);
+            using var descent = Ops.Affine(gradients[name], -learningRate, 0f);
+            using var partial = Ops.Add(kept, decay);
+            return Ops.Add(partial, descent);
+        });
+        Parameters = oldParameters.Map((name, w) => Ops.Add(w, newVelocity[name]));
+        Velocity = newVelocity;
+        oldParameters.DisposeAll();
+        oldVelocity.DisposeAll();
+    }
+
+    private bool _disposed;
+
+    /// <summary>Releases the weights and velocities the optimiser owns.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Parameters.DisposeAll();
+        Velocity.DisposeAll();
+    }
+
+    private static void CheckMatch(TensorMap parameters, TensorMap other, string what)
+    {
+        if (other.Count != parameters.Count)
+            throw new ArgumentException($"The {what} have {other.Count} tensors; the parameters have {parameters.Count}.", what);
+        foreach (var (name, w) in parameters)
+        {
+            if (!other.TryGetValue(name, out var t))
+                throw new ArgumentException($"The {what} have no tensor named '{name}'.", what);
+            if (t.Shape != w.Shape)
+                throw new ArgumentException($"The {what} for '{name}' have shape {t.Shape}; the parameter has {w.Shape}.", what);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using AlexNet.Facade.Augmentation;
+
+namespace AlexNet.Facade.Training;
+
+/// <summary>The settings of a training run. Defaults are the paper's (§5): batch 128, SGD with momentum 0.9, weight
+/// decay 0.0005, learning rate 0.01 divided by 10 on a validation plateau, three times at most.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>How the training images are augmented (the validation set uses the same crop size, mean and scale).</summary>
+    public required AugmentationOptions Augmentation { get; init; }
+
+    /// <summary>Most epochs (passes over the training set).</summary>
+    public int Epochs { get; init; } = 90;
+
+    /// <summary>Wall-clock budget for training and validation: no epoch is started that the last epoch's duration says
+    /// would end after it. Null for none.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>Images per step.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Initial learning rate ε₀.</summary>
+    public float LearningRate { get; init; } = 0.01f;
+
+    /// <summary>Momentum μ.</summary>
+    public float Momentum { get; init; } = 0.9f;
+
+    /// <summary>Weight decay λ.</summary>
+    public float WeightDecay { get; init; } = 5e-4f;
+
+    /// <summary>Epochs without a new lowest validation error before the rate is divided.</summary>
+    public int Patience { get; init; } = 2;
+
+    /// <summary>Most learning-rate drops; the plateau after the last ends training.</summary>
+    public int MaxDrops { get; init; } = 3;
+
+    /// <summary>Divisor of a learning-rate drop.</summary>
+    public float DropFactor { get; init; } = 10f;
+
+    /// <summary>Seed of the run's root random key (initialisation, order, augmentation, dropout).</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Validate with the paper's ten crops instead of the centre crop.</summary>
+    public bool TenCropValidation { get; init; }
+
+    /// <summary>Images per evaluation step.</summary>
+    public int EvaluationBatchSize { get; init; } = 500;
+
+    /// <summary>Batches prepared ahead of the one training.</summary>
+    public int PrefetchDepth { get; init; } = 4;
+
+    /// <summary>Threads preparing batches.</summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"Epochs must be ≥ 1, got {Epochs}.");
+        if (BatchSize < 1) throw new ArgumentException($"Batch size must be ≥ 1, got {BatchSize}.");
+        if (EvaluationBatchSize < 1) throw new ArgumentException($"Evaluation batch size must be ≥ 1, got {EvaluationBatchSize}.");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"Learning rate must be finite and > 0, got {LearningRate}.");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"Momentum must be in [0, 1), got {Momentum}.");
+        if (!(WeightDecay >= 0) || !float.IsFinite(WeightDecay)) throw new ArgumentException($"Weight decay must be finite and ≥ 0, got {WeightDecay}.");
+        if (Patience < 1) throw new ArgumentException($"Patience must be ≥ 1, got {Patience}.");
+        if (MaxDrops < 0) throw new ArgumentException($"Max drops must be ≥ 0, got {MaxDrops}.");
+        if (!(DropFactor > 1)) throw new ArgumentException($"Drop factor must be > 1, got {DropFactor}.");
+        if (PrefetchDepth < 1) throw new ArgumentException($"Prefetch depth must be ≥ 1, got {PrefetchDepth}.");
+        if (Workers < 1) throw new ArgumentException($"Workers must be ≥ 1, got {Workers}.");
+        if (TimeBudget is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"Time budget must be positive, got {t}.");
+    }
+}
