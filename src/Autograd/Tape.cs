@@ -124,8 +124,8 @@ public sealed class Tape : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var node in _nodes) node.Output.Dispose();
-        foreach (var t in _owned) t.Dispose();
+        foreach (var node in _nodes) node.Output.Release();
+        foreach (var t in _owned) t.Release();
         _nodes.Clear();
         _owned.Clear();
     }

@@ -137,8 +137,17 @@ public sealed class Tensor : IDisposable
         return v[0];
     }
 
-    /// <summary>Releases the buffer to its backend's pool (a no-op for tensors that only view a caller's buffer).</summary>
+    /// <summary>
+    /// Releases the buffer to its backend's pool. A no-op for a tensor recorded on a tape (the tape owns it and releases
+    /// it when disposed, after the reverse pass may have needed it) and for a view of a caller's buffer.
+    /// </summary>
     public void Dispose()
+    {
+        if (Tape is null) Release();
+    }
+
+    /// <summary>Releases the buffer regardless of tape ownership (the tape's own clean-up).</summary>
+    internal void Release()
     {
         if (_ownsBuffer) _buffer.Dispose();
     }

@@ -19,8 +19,11 @@ public static partial class Ops
                 throw ShapeError("SoftmaxCrossEntropy", $"label {labels[i]} at row {i} is outside [0, {logits.Shape[1]})", logits);
             values[i] = labels[i];
         }
-        using var labelTensor = Tensor.FromArray(values, new Shape(labels.Length), logits.Backend);
-        return SoftmaxCrossEntropy(logits, labelTensor);
+        var labelTensor = Tensor.FromArray(values, new Shape(labels.Length), logits.Backend);
+        var loss = SoftmaxCrossEntropy(logits, labelTensor);
+        // The backward pass reads the labels: a recorded loss hands them to its tape.
+        if (loss.IsTracked) loss.Tape!.Own(labelTensor); else labelTensor.Dispose();
+        return loss;
     }
 
     /// <summary>As <see cref="SoftmaxCrossEntropy(Tensor, ReadOnlySpan{int})"/> with labels already on the device

@@ -2,8 +2,8 @@ using System.Numerics.Tensors;
 
 namespace AlexNet.Autograd.Cpu;
 
-/// <summary>Single-precision row-major GEMM on raw pointers with leading dimensions: C = alpha·op(A)·op(B) + beta·C.</summary>
-internal static unsafe class Sgemm
+/// <summary>The portable GEMM fallback, row by row over TensorPrimitives: C = alpha·op(A)·op(B) + beta·C.</summary>
+internal static unsafe class SimpleGemm
 {
     /// <summary>
     /// Computes rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of C on the calling thread. op(A) is m×k

@@ -1,0 +1,22 @@
+namespace AlexNet.Gpu;
+
+/// <summary>A call into NVRTC, the runtime CUDA compiler returned an error status.</summary>
+public sealed class NvrtcException : GpuException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="call">The native function that failed.</param>
+    /// <param name="status">Its nvrtcResult status code.</param>
+    /// <param name="text">The library's own description of the status.</param>
+    public NvrtcException(string call, int status, string text)
+        : base($"{call} failed with status {status}: {text}")
+    {
+        Call = call;
+        Status = status;
+    }
+
+    /// <summary>The native function that failed.</summary>
+    public string Call { get; }
+
+    /// <summary>The nvrtcResult status code it returned.</summary>
+    public int Status { get; }
+}

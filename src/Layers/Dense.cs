@@ -1,0 +1,48 @@
+using AlexNet.Autograd;
+
+namespace AlexNet.Layers;
+
+/// <summary>A fully connected layer: [features] → [Out], y = x·Wᵀ + b.</summary>
+/// <param name="Name">Layer name; the parameters are <c>&lt;Name&gt;.weight</c> [Out, features] (the PyTorch layout)
+/// and <c>&lt;Name&gt;.bias</c> [Out].</param>
+/// <param name="Out">Number of outputs; per tower inside a <see cref="Towers"/> block.</param>
+/// <param name="WeightStd">Initial weights are N(0, WeightStd²); the paper uses 0.01.</param>
+/// <param name="BiasInit">Initial value of every bias; the paper uses 1 in fc6 and fc7 and 0 in fc8.</param>
+public sealed record Dense(string Name, int Out, float WeightStd = 0.01f, float BiasInit = 0f) : Layer(Name)
+{
+    internal override string Kind => "Dense";
+
+    /// <summary>Path of the weight tensor.</summary>
+    public string WeightName => Name + ".weight";
+
+    /// <summary>Path of the bias tensor.</summary>
+    public string BiasName => Name + ".bias";
+
+    internal override IEnumerable<string> ParameterNames => [WeightName, BiasName];
+
+    /// <inheritdoc/>
+    public override Shape OutputShape(Shape input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (Out < 1) throw SettingError($"Out must be ≥ 1, got {Out}");
+        CheckFinite(WeightStd, nameof(WeightStd), nonNegative: true);
+        CheckFinite(BiasInit, nameof(BiasInit), nonNegative: false);
+        if (input.Rank != 1) throw ShapeError(input, "a flat [features] input (put a Flatten layer before it)");
+        if (input[0] < 1) throw ShapeError(input, "[≥ 1] features");
+        return new Shape(Out);
+    }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<ParameterSpec> ParameterSpecs(Shape input)
+    {
+        OutputShape(input);
+        return [new(WeightName, new Shape(Out, input[0]), 0f, WeightStd), new(BiasName, new Shape(Out), BiasInit, 0f)];
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) =>
+        Ops.Linear(x, parameters[WeightName], parameters[BiasName]);
+
+    internal override Tensor ApplyStacked(TensorMap parameters, Tensor x, int towers, bool replicated, Mode mode, RandomKey key) =>
+        replicated ? Apply(parameters, x, mode, key) : base.ApplyStacked(parameters, x, towers, replicated, mode, key);
+}

@@ -1,0 +1,26 @@
+using AlexNet.Autograd;
+
+namespace AlexNet.Layers;
+
+/// <summary>Collapses a per-example shape into one axis in row-major order: [C, H, W] → [C·H·W].</summary>
+/// <param name="Name">Layer name.</param>
+/// <remarks>Flattening stacked towers' maps [towers·C, H, W] gives the towers' flattened outputs one after another,
+/// exactly as flattening each tower and concatenating.</remarks>
+public sealed record Flatten(string Name) : Layer(Name)
+{
+    internal override string Kind => "Flatten";
+
+    /// <inheritdoc/>
+    public override Shape OutputShape(Shape input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Rank < 1) throw ShapeError(input, "at least one axis");
+        return new Shape(input.Count);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) => Ops.Flatten(x);
+
+    internal override Tensor ApplyStacked(TensorMap parameters, Tensor x, int towers, bool replicated, Mode mode, RandomKey key) =>
+        Ops.Flatten(x);
+}

@@ -1,0 +1,36 @@
+using AlexNet.Autograd;
+
+namespace AlexNet.Layers;
+
+/// <summary>
+/// Max pooling over square windows: [C, H, W] → [C, (H + 2·Pad − Kernel)/Stride + 1, (W + 2·Pad − Kernel)/Stride + 1].
+/// The paper's overlapping pooling is Kernel 3, Stride 2.
+/// </summary>
+/// <param name="Name">Layer name.</param>
+/// <param name="Kernel">Window height and width.</param>
+/// <param name="Stride">Step between windows.</param>
+/// <param name="Pad">Padding on every side (padding cells never win); at most Kernel/2.</param>
+public sealed record MaxPool(string Name, int Kernel = 3, int Stride = 2, int Pad = 0) : Layer(Name)
+{
+    internal override string Kind => "MaxPool";
+
+    /// <inheritdoc/>
+    public override Shape OutputShape(Shape input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (Kernel < 1) throw SettingError($"Kernel must be ≥ 1, got {Kernel}");
+        if (Stride < 1) throw SettingError($"Stride must be ≥ 1, got {Stride}");
+        if (Pad < 0 || 2 * Pad > Kernel) throw SettingError($"Pad must be in [0, Kernel/2], got {Pad}");
+        if (input.Rank != 3) throw ShapeError(input, "[channels, height, width]");
+        int min = Math.Max(1, Kernel - 2 * Pad);
+        if (input[0] < 1 || input[1] < min || input[2] < min)
+            throw ShapeError(input, $"[≥ 1, ≥ {min}, ≥ {min}] for a {Kernel}×{Kernel} window with pad {Pad}");
+        return new Shape(input[0], (input[1] + 2 * Pad - Kernel) / Stride + 1, (input[2] + 2 * Pad - Kernel) / Stride + 1);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) => Ops.MaxPool2d(x, Kernel, Stride, Pad);
+
+    internal override Tensor ApplyStacked(TensorMap parameters, Tensor x, int towers, bool replicated, Mode mode, RandomKey key) =>
+        Ops.MaxPool2d(x, Kernel, Stride, Pad);
+}

@@ -1,0 +1,88 @@
+using AlexNet.Autograd;
+
+namespace AlexNet.Layers;
+
+/// <summary>Ready-made networks.</summary>
+public static class Presets
+{
+    /// <summary>
+    /// The paper's AlexNet (Krizhevsky, Sutskever and Hinton, 2012) with its two-GPU wiring as Towers blocks:
+    /// conv1 → relu1 → lrn1 → pool1 → conv2 (groups = towers) → relu2 → lrn2 → pool2 | conv3 (reads every tower) →
+    /// relu3 → conv4 → relu4 → conv5 → relu5 → pool5 → flatten | fc6 → relu6 → drop6 | fc7 → relu7 → drop7 | fc8 → prob.
+    /// Towers talk only at conv3, fc6, fc7 and fc8. Weights N(0, 0.01²); biases 1 in conv2, conv4, conv5, fc6 and fc7,
+    /// 0 elsewhere. With the defaults: 3×227×227 in, 1000 classes out, 60,965,224 parameters (62,378,344 with one tower).
+    /// </summary>
+    /// <param name="channels">Input channels (3 for RGB).</param>
+    /// <param name="size">Input height and width (227 makes conv1's arithmetic give 55, as in Caffe; the paper says 224).</param>
+    /// <param name="classes">Number of classes (fc8's width).</param>
+    /// <param name="towers">Number of towers; 1 gives the single-tower variant (plain layers, no groups).</param>
+    /// <param name="conv1">Kernels of conv1, over all towers (each tower has conv1/towers); so are the other widths.</param>
+    /// <param name="conv2">Kernels of conv2.</param>
+    /// <param name="conv3">Kernels of conv3.</param>
+    /// <param name="conv4">Kernels of conv4.</param>
+    /// <param name="conv5">Kernels of conv5.</param>
+    /// <param name="fc">Width of fc6 and fc7.</param>
+    /// <param name="conv1Kernel">conv1's kernel size (11).</param>
+    /// <param name="conv1Stride">conv1's stride (4).</param>
+    /// <param name="conv1Pad">conv1's padding (0).</param>
+    /// <param name="conv2Kernel">conv2's kernel size (5, padded to keep the size).</param>
+    /// <param name="poolKernel">Max-pooling window (3: overlapping pooling).</param>
+    /// <param name="poolStride">Max-pooling stride (2).</param>
+    /// <param name="dropout">Dropout probability of fc6 and fc7 (0.5).</param>
+    /// <param name="weightStd">Standard deviation of the initial weights (0.01).</param>
+    /// <exception cref="ArgumentException">A width does not divide by <paramref name="towers"/>, a setting is not
+    /// positive, or the input is too small for the kernels and pools (the message names the layer).</exception>
+    public static Network AlexNet(
+        int channels = 3, int size = 227, int classes = 1000, int towers = 2,
+        int conv1 = 96, int conv2 = 256, int conv3 = 384, int conv4 = 384, int conv5 = 256, int fc = 4096,
+        int conv1Kernel = 11, int conv1Stride = 4, int conv1Pad = 0, int conv2Kernel = 5,
+        int poolKernel = 3, int poolStride = 2, float dropout = 0.5f, float weightStd = 0.01f)
+    {
+        if (towers < 1) throw new ArgumentException($"towers must be ≥ 1, got {towers}.", nameof(towers));
+        if (classes < 1) throw new ArgumentException($"classes must be ≥ 1, got {classes}.", nameof(classes));
+        foreach (var (name, width) in new[] { ("conv1", conv1), ("conv2", conv2), ("conv3", conv3), ("conv4", conv4), ("conv5", conv5), ("fc", fc) })
+            if (width < towers || width % towers != 0)
+                throw new ArgumentException($"The width of {name} ({width}) must be a positive multiple of the tower count {towers}.", name);
+        if (conv2Kernel < 1 || conv2Kernel % 2 == 0)
+            throw new ArgumentException($"conv2Kernel must be a positive odd number (it is padded to keep the size), got {conv2Kernel}.", nameof(conv2Kernel));
+
+        int t = towers;
+        Layer[] stage1 =
+        [
+            new Conv("conv1", conv1 / t, conv1Kernel, conv1Stride, conv1Pad, weightStd, 0f),
+            new Relu("relu1"), new Lrn("lrn1"), new MaxPool("pool1", poolKernel, poolStride),
+            new Conv("conv2", conv2 / t, conv2Kernel, 1, conv2Kernel / 2, weightStd, 1f),
+            new Relu("relu2"), new Lrn("lrn2"), new MaxPool("pool2", poolKernel, poolStride),
+        ];
+        Layer[] stage2 =
+        [
+            new Conv("conv3", conv3 / t, 3, 1, 1, weightStd, 0f), new Relu("relu3"),
+            new Conv("conv4", conv4 / t, 3, 1, 1, weightStd, 1f), new Relu("relu4"),
+            new Conv("conv5", conv5 / t, 3, 1, 1, weightStd, 1f), new Relu("relu5"),
+            new MaxPool("pool5", poolKernel, poolStride), new Flatten("flatten"),
+        ];
+        Layer[] stage3 = [new Dense("fc6", fc / t, weightStd, 1f), new Relu("relu6"), new Dropout("drop6", dropout)];
+        Layer[] stage4 = [new Dense("fc7", fc / t, weightStd, 1f), new Relu("relu7"), new Dropout("drop7", dropout)];
+        Layer[] head = [new Dense("fc8", classes, weightStd, 0f), new Softmax("prob")];
+
+        IEnumerable<Layer> layers = towers == 1
+            ? [.. stage1, .. stage2, .. stage3, .. stage4, .. head]
+            : [new Towers("towers1", t, stage1), new Towers("towers2", t, stage2), new Towers("towers3", t, stage3),
+               new Towers("towers4", t, stage4), .. head];
+        return Network.Create(new Shape(channels, size, size), layers);
+    }
+
+    /// <summary>
+    /// AlexNet scaled to 28×28 images such as Fashion-MNIST (grey, 10 classes): the same layers, order, wiring and
+    /// initialisation, with a 3×3 stride-1 padded conv1 and narrower layers (conv widths 64, 128, 192, 192, 128; fc
+    /// 1024), so the maps go 28 → 13 → 6 → 2.
+    /// </summary>
+    /// <param name="channels">Input channels (1 for grey).</param>
+    /// <param name="size">Input height and width.</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="towers">Number of towers; 1 gives a single tower.</param>
+    /// <exception cref="ArgumentException">As <see cref="AlexNet"/>.</exception>
+    public static Network AlexNetSmall(int channels = 1, int size = 28, int classes = 10, int towers = 2) =>
+        AlexNet(channels, size, classes, towers, conv1: 64, conv2: 128, conv3: 192, conv4: 192, conv5: 128, fc: 1024,
+                conv1Kernel: 3, conv1Stride: 1, conv1Pad: 1, conv2Kernel: 5);
+}
