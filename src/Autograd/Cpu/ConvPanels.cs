@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using AlexNet.Autograd.Kernels;
 
 namespace AlexNet.Autograd.Cpu;
@@ -32,8 +33,24 @@ internal readonly unsafe struct ImageColumnsB(float* image, ConvGeometry g, Padd
             {
                 float* src = image + c * planeSize + ki * wp + kj;
                 float* dst = destination + p * nr;
-                for (Run* run = first, end = first + count; run < end; run++)
-                    SmallCopy.Strided(src + run->Source, sw, dst + run->Destination, run->Length);
+                Run* end = first + count;
+                if (sw == 1 && nr >= 16 && p < kc - 1)
+                {
+                    // Whole-vector copies that may run past a run's end: the overflow lands on columns a later run of this
+                    // step, or the next step, rewrites (the last step copies exactly; a micro-panel row holds at least
+                    // 16 columns), and reads stay inside the padded copy's slack.
+                    for (Run* run = first; run < end; run++)
+                    {
+                        float* from = src + run->Source, to = dst + run->Destination;
+                        Vector512.Store(Vector512.Load(from), to);
+                        if (run->Length > 16) Vector512.Store(Vector512.Load(from + 16), to + 16);
+                    }
+                }
+                else
+                {
+                    for (Run* run = first; run < end; run++)
+                        SmallCopy.Strided(src + run->Source, sw, dst + run->Destination, run->Length);
+                }
                 if (++kj == kw)
                 {
                     kj = 0;

@@ -3,8 +3,9 @@ using AlexNet.Autograd.Kernels;
 namespace AlexNet.Autograd.Cpu;
 
 /// <summary>
-/// A zero-padded copy of a batch of NCHW images, so that the convolution packers read every tap without bounds checks.
-/// With no padding the input itself is used and nothing is copied.
+/// A zero-padded copy of a batch of NCHW images, so that the convolution packers read every tap without bounds checks
+/// and may read whole vectors past a run (<see cref="Slack"/> floats at the end). A strided convolution without padding
+/// reads the input itself, since its packer copies exactly.
 /// </summary>
 internal static unsafe class PaddedImages
 {
@@ -21,18 +22,22 @@ internal static unsafe class PaddedImages
         public long ImageSize => PlaneSize * Channels;
     }
 
+    /// <summary>Floats readable past the last image.</summary>
+    public const int Slack = 32;
+
     /// <summary>The layout of <paramref name="g"/>'s padded input.</summary>
     public static Layout LayoutOf(in ConvGeometry g) => new(g.InHeight + 2 * g.PadHeight, g.InWidth + 2 * g.PadWidth, g.InChannels);
 
-    /// <summary>Returns the padded input: <paramref name="x"/> itself without padding, else a pooled copy in <paramref name="owner"/>.</summary>
+    /// <summary>Returns the padded input: <paramref name="x"/> itself when no copy is needed, else a pooled copy in <paramref name="owner"/>.</summary>
     public static float* Create(CpuBackend backend, float* x, in ConvGeometry g, out CpuBuffer? owner)
     {
         owner = null;
-        if (g.PadHeight == 0 && g.PadWidth == 0) return x;
+        if (g.PadHeight == 0 && g.PadWidth == 0 && g.StrideWidth > 1) return x;
         var layout = LayoutOf(g);
-        long total = layout.ImageSize * g.Batch;
+        long total = layout.ImageSize * g.Batch + Slack;
         if (total > int.MaxValue) throw new ArgumentException($"The padded input of {g} has more than {int.MaxValue} elements.");
-        owner = backend.Rent((int)Math.Max(total, 1));
+        owner = backend.Rent((int)total);
+        new Span<float>(owner.Pointer + total - Slack, Slack).Clear();
         nint src = (nint)x, dst = (nint)owner.Pointer;
         int h = g.InHeight, w = g.InWidth, ph = g.PadHeight, pw = g.PadWidth;
         backend.For(g.Batch * g.InChannels, 16, (s, e) =>
