@@ -10,7 +10,7 @@ internal static class ConvBench
     public static void Run(CpuBackend backend, int batch, int repeats)
     {
         Console.WriteLine($"Convolutions of the paper AlexNet, batch {batch} (ms, best of {repeats})");
-        Console.WriteLine($"{"layer",6} {"fwd",9} {"bwd data",9} {"bwd filt",9} {"bwd bias",9} {"bwd all",9} {"fwd GF/s",9} {"bwd GF/s",9}");
+        Console.WriteLine($"{"layer",6} {"fwd",9} {"bwd data",9} {"bwd filt",9} {"bwd bias",9} {"bwd all",9} {"fwd GF/s",9} {"bwd GF/s",9} {"fwd cpu",9} {"data cpu",9} {"filt cpu",9}");
         double totalF = 0, totalB = 0;
         foreach (var (name, g) in PaperLayers.Convs(batch))
         {
@@ -27,14 +27,14 @@ internal static class ConvBench
             backend.FillNormal(w, g.WeightCount, key.Fold(1), 0f, 0.01f);
             backend.FillUniform(dy, g.OutputCount, key.Fold(2), -1f, 1f);
             backend.Fill(bias, g.OutChannels, 0.5f);
-            double f = Timing.BestMilliseconds(() => backend.Conv2dForward(x, w, bias, y, g), repeats);
-            double bd = Timing.BestMilliseconds(() => backend.Conv2dBackwardData(dy, w, dx, g), repeats);
-            double bf = Timing.BestMilliseconds(() => backend.Conv2dBackwardFilter(x, dy, dw, g), repeats);
+            var (f, fc) = Timing.Best(() => backend.Conv2dForward(x, w, bias, y, g), repeats);
+            var (bd, bdc) = Timing.Best(() => backend.Conv2dBackwardData(dy, w, dx, g), repeats);
+            var (bf, bfc) = Timing.Best(() => backend.Conv2dBackwardFilter(x, dy, dw, g), repeats);
             double bb = Timing.BestMilliseconds(() => backend.Conv2dBackwardBias(dy, db, g), repeats);
             double macs = (double)g.OutputCount * g.InChannelsPerGroup * g.KernelHeight * g.KernelWidth;
             totalF += f;
             totalB += bd + bf + bb;
-            Console.WriteLine($"{name,6} {f,9:F1} {bd,9:F1} {bf,9:F1} {bb,9:F2} {bd + bf + bb,9:F1} {2 * macs / f / 1e6,9:F1} {4 * macs / (bd + bf) / 1e6,9:F1}");
+            Console.WriteLine($"{name,6} {f,9:F1} {bd,9:F1} {bf,9:F1} {bb,9:F2} {bd + bf + bb,9:F1} {2 * macs / f / 1e6,9:F1} {4 * macs / (bd + bf) / 1e6,9:F1} {fc,9:F1} {bdc,9:F1} {bfc,9:F1}");
         }
         Console.WriteLine($"{"total",6} {totalF,9:F1} {"",9} {"",9} {"",9} {totalB,9:F1}");
         Console.WriteLine();

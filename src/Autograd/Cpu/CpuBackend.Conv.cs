@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using AlexNet.Autograd.Kernels;
 
 namespace AlexNet.Autograd.Cpu;
@@ -12,47 +13,38 @@ public sealed partial class CpuBackend
         float* wp = Cpu(w, g.WeightCount).Pointer;
         float* bp = bias is null ? null : Cpu(bias, g.OutChannels).Pointer;
         float* yp = Cpu(y, g.OutputCount).Pointer;
-        nint xa = (nint)xp, wa = (nint)wp, ba = (nint)bp, ya = (nint)yp;
-        int cg = g.InChannelsPerGroup, og = g.OutChannelsPerGroup, spatial = g.OutHeight * g.OutWidth;
-        int kdim = cg * g.KernelHeight * g.KernelWidth;
-        ForImages(g, kdim * spatial, (n, col) =>
+        int og = g.OutChannelsPerGroup, kdim = g.InChannelsPerGroup * g.KernelHeight * g.KernelWidth;
+        using var packed = PrepackWeights(g.Groups, og, kdim, (gi, mr, dst) =>
         {
-            for (int gi = 0; gi < g.Groups; gi++)
-            {
-                float* xin = (float*)xa + ((long)n * g.InChannels + gi * cg) * g.InHeight * g.InWidth;
-                float* yout = (float*)ya + ((long)n * g.OutChannels + gi * og) * spatial;
-                Im2Col.Unfold(xin, cg, g, col);
-                GemmSerial(false, false, og, spatial, kdim, 1f, (float*)wa + (long)gi * og * kdim, kdim, col, spatial, 0f, yout, spatial);
-            }
-            if (ba != 0)
-            {
-                float* yout = (float*)ya + (long)n * g.OutChannels * spatial;
-                for (int c = 0; c < g.OutChannels; c++)
-                    System.Numerics.Tensors.TensorPrimitives.Add(new ReadOnlySpan<float>(yout + (long)c * spatial, spatial), ((float*)ba)[c], new Span<float>(yout + (long)c * spatial, spatial));
-            }
+            var source = new MatrixA(false, wp + (long)gi * og * kdim, kdim, 1f);
+            PrepackedA.Pack(ref source, og, kdim, mr, dst);
         });
+        ConvolveImages(xp, packed, bp, yp, g);
     }
 
     /// <inheritdoc/>
     public unsafe void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, ConvGeometry g)
     {
         Validate(g);
-        nint ga = (nint)Cpu(dy, g.OutputCount).Pointer;
-        nint wa = (nint)Cpu(w, g.WeightCount).Pointer;
-        nint da = (nint)Cpu(dx, g.InputCount).Pointer;
-        int cg = g.InChannelsPerGroup, og = g.OutChannelsPerGroup, spatial = g.OutHeight * g.OutWidth;
-        int kdim = cg * g.KernelHeight * g.KernelWidth, plane = g.InHeight * g.InWidth;
-        ForImages(g, kdim * spatial, (n, col) =>
+        float* gp = Cpu(dy, g.OutputCount).Pointer;
+        float* wp = Cpu(w, g.WeightCount).Pointer;
+        float* dp = Cpu(dx, g.InputCount).Pointer;
+        int cg = g.InChannelsPerGroup, og = g.OutChannelsPerGroup, taps = g.KernelHeight * g.KernelWidth;
+        if (g.StrideHeight == 1 && g.StrideWidth == 1 && g.PadHeight < g.KernelHeight && g.PadWidth < g.KernelWidth)
         {
-            float* dxn = (float*)da + (long)n * g.InChannels * plane;
-            new Span<float>(dxn, g.InChannels * plane).Clear();
-            for (int gi = 0; gi < g.Groups; gi++)
+            // A stride-1 data gradient is a forward convolution of dy with the rotated, channel-swapped kernel and the
+            // complementary padding: same fused-im2col GEMM, and no col2im scatter.
+            var flipped = new ConvGeometry(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth, g.InChannels,
+                g.KernelHeight, g.KernelWidth, 1, 1, g.KernelHeight - 1 - g.PadHeight, g.KernelWidth - 1 - g.PadWidth, g.Groups);
+            using var packed = PrepackWeights(g.Groups, cg, og * taps, (gi, mr, dst) =>
             {
-                float* dyg = (float*)ga + ((long)n * g.OutChannels + gi * og) * spatial;
-                GemmSerial(true, false, kdim, spatial, og, 1f, (float*)wa + (long)gi * og * kdim, kdim, dyg, spatial, 0f, col, spatial);
-                Im2Col.Fold(col, cg, g, dxn + (long)gi * cg * plane);
-            }
-        });
+                var source = new FlippedWeightsA(wp + (long)gi * og * cg * taps, g);
+                PrepackedA.Pack(ref source, cg, og * taps, mr, dst);
+            });
+            ConvolveImages(gp, packed, null, dp, flipped);
+            return;
+        }
+        BackwardDataByFolding(gp, wp, dp, g);
     }
 
     /// <inheritdoc/>
@@ -61,38 +53,29 @@ public sealed partial class CpuBackend
         Validate(g);
         nint xa = (nint)Cpu(x, g.InputCount).Pointer;
         nint ga = (nint)Cpu(dy, g.OutputCount).Pointer;
-        var dwBuffer = Cpu(dw, g.WeightCount);
+        nint wa = (nint)Cpu(dw, g.WeightCount).Pointer;
         int cg = g.InChannelsPerGroup, og = g.OutChannelsPerGroup, spatial = g.OutHeight * g.OutWidth;
-        int kdim = cg * g.KernelHeight * g.KernelWidth, plane = g.InHeight * g.InWidth, wcount = g.WeightCount;
-        int chunks = Math.Max(1, Math.Min(Threads, g.Batch));
-        // Each chunk of images accumulates into its own partial gradient; the partials are summed in chunk order.
-        var partials = new CpuBuffer[chunks];
-        for (int i = 0; i < chunks; i++) partials[i] = i == 0 ? dwBuffer : Rent(wcount);
-        try
+        int kdim = cg * g.KernelHeight * g.KernelWidth, depth = g.Batch * spatial;
+        var path = PackedGemm.Best;
+        var (mr, nr) = PackedGemm.TileOf(path);
+        // dW_g = Σ over the batch of dy_g · colᵀ: one GEMM per group with the batch folded into k, so every weight
+        // gradient element is summed by one thread in a fixed order (deterministic whatever the thread count).
+        var (rowParts, colParts) = Split(g.Groups, og, kdim, mr, nr);
+        int parts = g.Groups * rowParts * colParts;
+        var layout = PaddedImages.LayoutOf(g);
+        xa = (nint)PaddedImages.Create(this, (float*)xa, g, out var padded);
+        using var paddedOwner = padded;
+        ParallelItems(parts, item =>
         {
-            ForChunks(g.Batch, chunks, (chunk, start, end) =>
-            {
-                using var colBuffer = Rent(kdim * spatial);
-                float* col = colBuffer.Pointer;
-                float* acc = partials[chunk].Pointer;
-                for (int n = start; n < end; n++)
-                {
-                    for (int gi = 0; gi < g.Groups; gi++)
-                    {
-                        Im2Col.Unfold((float*)xa + ((long)n * g.InChannels + gi * cg) * plane, cg, g, col);
-                        float* dyg = (float*)ga + ((long)n * g.OutChannels + gi * og) * spatial;
-                        GemmSerial(false, true, og, kdim, spatial, 1f, dyg, spatial, col, spatial, n == start ? 0f : 1f, acc + (long)gi * og * kdim, kdim);
-                    }
-                }
-                if (start == end) new Span<float>(acc, wcount).Clear();
-            });
-            var total = dwBuffer.Array.AsSpan(0, wcount);
-            for (int i = 1; i < chunks; i++) System.Numerics.Tensors.TensorPrimitives.Add(total, partials[i].Array.AsSpan(0, wcount), total);
-        }
-        finally
-        {
-            for (int i = 1; i < chunks; i++) partials[i].Dispose();
-        }
+            int gi = item / (rowParts * colParts), rp = item / colParts % rowParts, cp = item % colParts;
+            int rowTiles = (og + mr - 1) / mr, colTiles = (kdim + nr - 1) / nr;
+            var a = new BatchRowsA((float*)ga + (long)gi * og * spatial, g);
+            var b = new ImageRowsB((float*)xa + gi * cg * layout.PlaneSize, g, layout);
+            PackedGemm.Run(path, ref a, ref b,
+                rowTiles * rp / rowParts * mr, Math.Min(og, rowTiles * (rp + 1) / rowParts * mr),
+                colTiles * cp / colParts * nr, Math.Min(kdim, colTiles * (cp + 1) / colParts * nr),
+                depth, 0f, (float*)wa + (long)gi * og * kdim, kdim);
+        });
     }
 
     /// <inheritdoc/>
@@ -108,21 +91,118 @@ public sealed partial class CpuBackend
             {
                 float sum = 0f;
                 for (int n = 0; n < g.Batch; n++)
-                    sum += System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<float>(gs, (n * g.OutChannels + c) * spatial, spatial));
+                    sum += TensorPrimitives.Sum(new ReadOnlySpan<float>(gs, (n * g.OutChannels + c) * spatial, spatial));
                 bs[c] = sum;
             }
         });
     }
 
-    /// <summary>Runs <paramref name="body"/>(image, column scratch) for every image, one pooled scratch per worker.</summary>
-    private unsafe void ForImages(in ConvGeometry g, int scratch, ImageBody body)
+    /// <summary>
+    /// y = conv(x) + bias with the weights already packed per group: one GEMM per (image, group, block of output
+    /// positions), each unfolding its part of the image straight into packed panels.
+    /// </summary>
+    private unsafe void ConvolveImages(float* x, CpuBuffer packedWeights, float* bias, float* y, ConvGeometry g)
     {
+        var path = PackedGemm.Best;
+        var (mr, nr) = PackedGemm.TileOf(path);
+        int og = g.OutChannelsPerGroup, cg = g.InChannelsPerGroup, spatial = g.OutHeight * g.OutWidth;
+        int kdim = cg * g.KernelHeight * g.KernelWidth;
+        long packedLength = PrepackedA.Length(og, kdim, mr);
+        int colTiles = (spatial + nr - 1) / nr;
+        // Enough column blocks that each fits the packed-B buffer and every thread gets at least two work items.
+        int colBlocks = Math.Max((spatial + PackedGemm.NC - 1) / PackedGemm.NC, (2 * Threads + g.Batch * g.Groups - 1) / Math.Max(g.Batch * g.Groups, 1));
+        colBlocks = Math.Min(colBlocks, colTiles);
+        var layout = PaddedImages.LayoutOf(g);
+        nint xa = (nint)PaddedImages.Create(this, x, g, out var padded), ba = (nint)bias, ya = (nint)y, wa = (nint)packedWeights.Pointer;
+        using var paddedOwner = padded;
+        ParallelItems(g.Batch * g.Groups * colBlocks, item =>
+        {
+            int n = item / (g.Groups * colBlocks), gi = item / colBlocks % g.Groups, cb = item % colBlocks;
+            int j0 = colTiles * cb / colBlocks * nr, j1 = Math.Min(spatial, colTiles * (cb + 1) / colBlocks * nr);
+            var a = new PrepackedA((float*)wa + gi * packedLength, (og + mr - 1) / mr * mr);
+            var b = new ImageColumnsB((float*)xa + n * layout.ImageSize + gi * cg * layout.PlaneSize, g, layout);
+            float* yout = (float*)ya + ((long)n * g.OutChannels + gi * og) * spatial;
+            PackedGemm.Run(path, ref a, ref b, 0, og, j0, j1, kdim, 0f, yout, spatial);
+            if (ba != 0)
+            {
+                for (int o = 0; o < og; o++)
+                {
+                    var row = new Span<float>(yout + (long)o * spatial + j0, j1 - j0);
+                    TensorPrimitives.Add(row, ((float*)ba)[gi * og + o], row);
+                }
+            }
+        });
+    }
+
+    /// <summary>Data gradient for strided convolutions: col = W_gᵀ·dy_g per image, then folded back (col2im).</summary>
+    private unsafe void BackwardDataByFolding(float* dy, float* w, float* dx, ConvGeometry g)
+    {
+        var path = PackedGemm.Best;
+        var (mr, _) = PackedGemm.TileOf(path);
+        int cg = g.InChannelsPerGroup, og = g.OutChannelsPerGroup, spatial = g.OutHeight * g.OutWidth;
+        int kdim = cg * g.KernelHeight * g.KernelWidth, plane = g.InHeight * g.InWidth;
+        using var packed = PrepackWeights(g.Groups, kdim, og, (gi, mrr, dst) =>
+        {
+            var source = new MatrixA(true, w + (long)gi * og * kdim, kdim, 1f);
+            PrepackedA.Pack(ref source, kdim, og, mrr, dst);
+        });
+        long packedLength = PrepackedA.Length(kdim, og, mr);
+        nint ga = (nint)dy, da = (nint)dx, wa = (nint)packed.Pointer;
         int chunks = Math.Max(1, Math.Min(Threads, g.Batch));
         ForChunks(g.Batch, chunks, (_, start, end) =>
         {
-            using var col = Rent(Math.Max(scratch, 1));
-            for (int n = start; n < end; n++) body(n, col.Pointer);
+            using var colBuffer = Rent(Math.Max(kdim * spatial, 1));
+            float* col = colBuffer.Pointer;
+            for (int n = start; n < end; n++)
+            {
+                float* dxn = (float*)da + (long)n * g.InChannels * plane;
+                new Span<float>(dxn, g.InChannels * plane).Clear();
+                for (int gi = 0; gi < g.Groups; gi++)
+                {
+                    var a = new PrepackedA((float*)wa + gi * packedLength, (kdim + mr - 1) / mr * mr);
+                    var b = new MatrixB(false, (float*)ga + ((long)n * g.OutChannels + gi * og) * spatial, spatial);
+                    PackedGemm.Run(path, ref a, ref b, 0, kdim, 0, spatial, og, 0f, col, spatial);
+                    Col2Im.Fold(col, cg, g, dxn + (long)gi * cg * plane);
+                }
+            }
         });
+    }
+
+    /// <summary>Packs one m×k weight operand per group into a pooled buffer (the caller disposes it).</summary>
+    private unsafe CpuBuffer PrepackWeights(int groups, int m, int k, PackGroup pack)
+    {
+        int mr = PackedGemm.TileOf(PackedGemm.Best).Rows;
+        long length = PrepackedA.Length(m, k, mr);
+        if (groups * length > int.MaxValue) throw new ArgumentException($"Convolution weights of {groups}×{m}×{k} are too large to pack.");
+        var buffer = Rent((int)Math.Max(groups * length, 1));
+        nint dst = (nint)buffer.Pointer;
+        ParallelItems(groups, gi => pack(gi, mr, (float*)dst + gi * length));
+        return buffer;
+    }
+
+    /// <summary>Splits each group's m×n output into row and column parts so that all threads have work.</summary>
+    private (int Rows, int Columns) Split(int groups, int m, int n, int mr, int nr)
+    {
+        int rowParts = 1, colParts = 1, colTiles = (n + nr - 1) / nr, rowTiles = (m + mr - 1) / mr;
+        while (groups * rowParts * colParts < Threads)
+        {
+            if (colParts < colTiles && (colTiles / (colParts + 1) >= rowTiles / (rowParts + 1) || rowParts >= rowTiles)) colParts++;
+            else if (rowParts < rowTiles) rowParts++;
+            else break;
+        }
+        return (rowParts, colParts);
+    }
+
+    /// <summary>Runs independent work items on all threads (dynamic scheduling; inline when there is only one).</summary>
+    private void ParallelItems(int count, Action<int> body)
+    {
+        if (count <= 0) return;
+        if (count == 1 || Threads == 1)
+        {
+            for (int i = 0; i < count; i++) body(i);
+            return;
+        }
+        Parallel.For(0, count, _parallel, body);
     }
 
     /// <summary>Splits [0, count) into exactly <paramref name="chunks"/> contiguous ranges run in parallel.</summary>
@@ -144,5 +224,5 @@ public sealed partial class CpuBackend
             throw new ArgumentException($"Invalid convolution geometry {g}.", nameof(g));
     }
 
-    private unsafe delegate void ImageBody(int image, float* column);
+    private unsafe delegate void PackGroup(int group, int mr, float* destination);
 }

@@ -39,12 +39,11 @@ public sealed partial class CpuBackend
         Parallel.For(0, tm * tn, _parallel, t =>
         {
             int ti = t / tn, tj = t % tn;
-            int i0 = rowBlocks * ti / tm * mr, i1 = Math.Min(m, rowBlocks * (ti + 1) / tm * mr);
-            int j0 = colBlocks * tj / tn * nr, j1 = Math.Min(n, colBlocks * (tj + 1) / tn * nr);
-            if (i0 >= i1 || j0 >= j1) return;
-            float* sa = (float*)ap + (transA ? i0 : (long)i0 * lda);
-            float* sb = (float*)bp + (transB ? (long)j0 * ldb : j0);
-            PackedGemm.Run(path, transA, transB, i1 - i0, j1 - j0, k, alpha, sa, lda, sb, ldb, beta, (float*)cp + (long)i0 * ldc + j0, ldc);
+            var sa = new MatrixA(transA, (float*)ap, lda, alpha);
+            var sb = new MatrixB(transB, (float*)bp, ldb);
+            PackedGemm.Run(path, ref sa, ref sb,
+                rowBlocks * ti / tm * mr, Math.Min(m, rowBlocks * (ti + 1) / tm * mr),
+                colBlocks * tj / tn * nr, Math.Min(n, colBlocks * (tj + 1) / tn * nr), k, beta, (float*)cp, ldc);
         });
     }
 

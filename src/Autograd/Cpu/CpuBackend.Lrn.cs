@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using AlexNet.Autograd.Kernels;
 
 namespace AlexNet.Autograd.Cpu;
@@ -5,80 +6,71 @@ namespace AlexNet.Autograd.Cpu;
 public sealed partial class CpuBackend
 {
     /// <inheritdoc/>
-    public void LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g)
+    public unsafe void LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g)
     {
         Validate(g);
-        var xs = Cpu(x, g.Count).Array;
-        var ys = Cpu(y, g.Count).Array;
-        int plane = g.Height * g.Width, half = g.Size / 2;
-        For(g.Batch * g.Channels, 1, (s, e) =>
+        nint xa = (nint)Cpu(x, g.Count).Pointer;
+        nint ya = (nint)Cpu(y, g.Count).Pointer;
+        int plane = g.Height * g.Width, half = g.Size / 2, channels = g.Channels;
+        if (g.Count == 0) return;
+        For(g.Batch * channels, 1, (start, end) =>
         {
-            for (int p = s; p < e; p++)
+            using var scratch = Rent(plane);
+            var s = scratch.Array.AsSpan(0, plane);
+            for (int p = start; p < end; p++)
             {
-                int n = p / g.Channels, c = p % g.Channels;
-                int lo = Math.Max(0, c - half), hi = Math.Min(g.Channels - 1, c + half);
-                int baseN = n * g.Channels * plane;
-                for (int i = 0; i < plane; i++)
-                {
-                    float sum = 0f;
-                    for (int j = lo; j <= hi; j++)
-                    {
-                        float a = xs[baseN + j * plane + i];
-                        sum += a * a;
-                    }
-                    float scale = g.K + g.Alpha * sum;
-                    ys[p * plane + i] = xs[p * plane + i] * MathF.Pow(scale, -g.Beta);
-                }
+                int n = p / channels, c = p % channels;
+                float* image = (float*)xa + (long)n * channels * plane;
+                LrnKernels.Scale(image, plane, Math.Max(0, c - half), Math.Min(channels - 1, c + half), g.Alpha, g.K, s);
+                LrnKernels.NegativePower(s, g.Beta);
+                TensorPrimitives.Multiply(new ReadOnlySpan<float>(image + (long)c * plane, plane), s, new Span<float>((float*)ya + (long)p * plane, plane));
             }
         });
     }
 
     /// <inheritdoc/>
-    public void LrnBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, LrnGeometry g)
+    public unsafe void LrnBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, LrnGeometry g)
     {
         Validate(g);
-        var xs = Cpu(x, g.Count).Array;
-        var ys = Cpu(y, g.Count).Array;
-        var gs = Cpu(dy, g.Count).Array;
-        var ds = Cpu(dx, g.Count).Array;
-        int plane = g.Height * g.Width, half = g.Size / 2, channels = g.Channels;
+        nint xa = (nint)Cpu(x, g.Count).Pointer;
+        nint ya = (nint)Cpu(y, g.Count).Pointer;
+        nint ga = (nint)Cpu(dy, g.Count).Pointer;
+        nint da = (nint)Cpu(dx, g.Count).Pointer;
+        int plane = g.Height * g.Width, half = g.Size / 2, channels = g.Channels, size = channels * plane;
         float twoAlphaBeta = 2f * g.Alpha * g.Beta;
-        // One image at a time per worker: s and dy·y/s for all of its channels live in a pooled scratch buffer.
-        For(g.Batch, 1, (s, e) =>
+        if (g.Count == 0) return;
+        // One image per work item: s and dy·y/s for all of its channels live in a pooled scratch buffer.
+        For(g.Batch, 1, (start, end) =>
         {
-            using var scratch = Rent(2 * channels * plane);
-            var scale = scratch.Array.AsSpan(0, channels * plane);
-            var ratio = scratch.Array.AsSpan(channels * plane, channels * plane);
-            for (int n = s; n < e; n++)
+            using var scratch = Rent(2 * size + plane);
+            var all = scratch.Array;
+            for (int n = start; n < end; n++)
             {
-                int baseN = n * channels * plane;
+                long at = (long)n * size;
+                float* image = (float*)xa + at;
                 for (int c = 0; c < channels; c++)
                 {
-                    int lo = Math.Max(0, c - half), hi = Math.Min(channels - 1, c + half);
-                    for (int i = 0; i < plane; i++)
-                    {
-                        float sum = 0f;
-                        for (int j = lo; j <= hi; j++)
-                        {
-                            float a = xs[baseN + j * plane + i];
-                            sum += a * a;
-                        }
-                        float sc = g.K + g.Alpha * sum;
-                        int at = c * plane + i;
-                        scale[at] = sc;
-                        ratio[at] = gs[baseN + at] * ys[baseN + at] / sc;
-                    }
+                    var s = all.AsSpan(c * plane, plane);
+                    var ratio = all.AsSpan(size + c * plane, plane);
+                    LrnKernels.Scale(image, plane, Math.Max(0, c - half), Math.Min(channels - 1, c + half), g.Alpha, g.K, s);
+                    long o = at + (long)c * plane;
+                    TensorPrimitives.Multiply(new ReadOnlySpan<float>((float*)ga + o, plane), new ReadOnlySpan<float>((float*)ya + o, plane), ratio);
+                    TensorPrimitives.Divide(ratio, s, ratio);
                 }
+                var acc = all.AsSpan(2 * size, plane);
                 for (int c = 0; c < channels; c++)
                 {
                     int lo = Math.Max(0, c - half), hi = Math.Min(channels - 1, c + half);
-                    for (int i = 0; i < plane; i++)
-                    {
-                        float sum = 0f;
-                        for (int j = lo; j <= hi; j++) sum += ratio[j * plane + i];
-                        int at = c * plane + i;
-                        ds[baseN + at] = gs[baseN + at] * MathF.Pow(scale[at], -g.Beta) - twoAlphaBeta * xs[baseN + at] * sum;
-                    }
+                    all.AsSpan(size + lo * plane, plane).CopyTo(acc);
+                    for (int j = lo + 1; j <= hi; j++) TensorPrimitives.Add(acc, all.AsSpan(size + j * plane, plane), acc);
+                    var s = all.AsSpan(c * plane, plane);
+                    LrnKernels.NegativePower(s, g.Beta);
+                    long o = at + (long)c * plane;
+                    var d = new Span<float>((float*)da + o, plane);
+                    // dx = dy·s^−β − 2αβ·x·Σ_window dy·y/s
+                    TensorPrimitives.Multiply(new ReadOnlySpan<float>((float*)ga + o, plane), s, d);
+                    TensorPrimitives.Multiply(acc, -twoAlphaBeta, acc);
+                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>((float*)xa + o, plane), acc, d, d);
                 }
             }
         });

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using AlexNet.Autograd.Kernels;
 
 namespace AlexNet.Autograd.Cpu;
@@ -5,24 +7,41 @@ namespace AlexNet.Autograd.Cpu;
 public sealed partial class CpuBackend
 {
     /// <inheritdoc/>
-    public void MaxPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
+    public unsafe void MaxPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
     {
         Validate(g);
-        var xs = Cpu(x, g.InputCount).Array;
-        var ys = Cpu(y, g.OutputCount).Array;
-        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        nint xa = (nint)Cpu(x, g.InputCount).Pointer;
+        nint ya = (nint)Cpu(y, g.OutputCount).Pointer;
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth, w = g.InWidth;
         For(g.Batch * g.Channels, Math.Max(1, 4096 / Math.Max(outPlane, 1)), (s, e) =>
         {
+            using var scratch = Rent(w);
+            var column = scratch.Array.AsSpan(0, w);
             for (int p = s; p < e; p++)
             {
-                var src = new ReadOnlySpan<float>(xs, p * inPlane, inPlane);
-                var dst = new Span<float>(ys, p * outPlane, outPlane);
+                float* src = (float*)xa + (long)p * inPlane;
+                float* dst = (float*)ya + (long)p * outPlane;
                 for (int oy = 0; oy < g.OutHeight; oy++)
                 {
+                    // Max down the window's rows for every input column at once (vectorised), then across each window.
+                    int y0 = oy * g.StrideHeight - g.PadHeight;
+                    int top = Math.Max(y0, 0), bottom = Math.Min(y0 + g.KernelHeight, g.InHeight);
+                    float* output = dst + oy * g.OutWidth;
+                    if (top >= bottom)
+                    {
+                        new Span<float>(output, g.OutWidth).Fill(float.NegativeInfinity);
+                        continue;
+                    }
+                    new ReadOnlySpan<float>(src + top * w, w).CopyTo(column);
+                    for (int iy = top + 1; iy < bottom; iy++)
+                        TensorPrimitives.Max(column, new ReadOnlySpan<float>(src + iy * w, w), column);
                     for (int ox = 0; ox < g.OutWidth; ox++)
                     {
-                        int arg = ArgMax(src, g, oy, ox);
-                        dst[oy * g.OutWidth + ox] = arg < 0 ? float.NegativeInfinity : src[arg];
+                        int x0 = ox * g.StrideWidth - g.PadWidth;
+                        int left = Math.Max(x0, 0), right = Math.Min(x0 + g.KernelWidth, w);
+                        float best = left < right ? column[left] : float.NegativeInfinity;
+                        for (int ix = left + 1; ix < right; ix++) best = Math.Max(best, column[ix]);
+                        output[ox] = best;
                     }
                 }
             }
@@ -30,23 +49,23 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g)
+    public unsafe void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g)
     {
         Validate(g);
-        var xs = Cpu(x, g.InputCount).Array;
+        nint xa = (nint)Cpu(x, g.InputCount).Pointer;
         Cpu(y, g.OutputCount);
-        var gs = Cpu(dy, g.OutputCount).Array;
-        var ds = Cpu(dx, g.InputCount).Array;
+        nint ga = (nint)Cpu(dy, g.OutputCount).Pointer;
+        nint da = (nint)Cpu(dx, g.InputCount).Pointer;
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         // Overlapping windows only meet inside one plane, so planes are independent and the sum order is fixed.
         For(g.Batch * g.Channels, Math.Max(1, 4096 / Math.Max(outPlane, 1)), (s, e) =>
         {
             for (int p = s; p < e; p++)
             {
-                var src = new ReadOnlySpan<float>(xs, p * inPlane, inPlane);
-                var grad = new ReadOnlySpan<float>(gs, p * outPlane, outPlane);
-                var dst = new Span<float>(ds, p * inPlane, inPlane);
-                dst.Clear();
+                float* src = (float*)xa + (long)p * inPlane;
+                float* grad = (float*)ga + (long)p * outPlane;
+                float* dst = (float*)da + (long)p * inPlane;
+                new Span<float>(dst, inPlane).Clear();
                 for (int oy = 0; oy < g.OutHeight; oy++)
                 {
                     for (int ox = 0; ox < g.OutWidth; ox++)
@@ -60,22 +79,24 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>Plane index of the first maximal input of window (oy, ox) in row-major order; −1 if the window is all padding.</summary>
-    private static int ArgMax(ReadOnlySpan<float> plane, in PoolGeometry g, int oy, int ox)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int ArgMax(float* plane, in PoolGeometry g, int oy, int ox)
     {
-        int y0 = oy * g.StrideHeight - g.PadHeight, x0 = ox * g.StrideWidth - g.PadWidth;
+        int y0 = oy * g.StrideHeight - g.PadHeight, x0 = ox * g.StrideWidth - g.PadWidth, w = g.InWidth;
         int ya = Math.Max(y0, 0), yb = Math.Min(y0 + g.KernelHeight, g.InHeight);
-        int xa = Math.Max(x0, 0), xb = Math.Min(x0 + g.KernelWidth, g.InWidth);
-        int arg = -1;
-        float best = float.NegativeInfinity;
+        int xa = Math.Max(x0, 0), xb = Math.Min(x0 + g.KernelWidth, w);
+        if (ya >= yb || xa >= xb) return -1;
+        int arg = ya * w + xa;
+        float best = plane[arg];
         for (int iy = ya; iy < yb; iy++)
         {
+            float* row = plane + iy * w;
             for (int ix = xa; ix < xb; ix++)
             {
-                float v = plane[iy * g.InWidth + ix];
-                if (arg < 0 || v > best)
+                if (row[ix] > best)
                 {
-                    best = v;
-                    arg = iy * g.InWidth + ix;
+                    best = row[ix];
+                    arg = iy * w + ix;
                 }
             }
         }

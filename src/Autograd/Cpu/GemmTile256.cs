@@ -4,8 +4,8 @@ using System.Runtime.Intrinsics;
 namespace AlexNet.Autograd.Cpu;
 
 /// <summary>
-/// GEMM micro-kernel for AVX2+FMA: a 6×16 tile of C from 12 Vector256 accumulators (16 registers in all). A packed A micro-panel holds 6 rows per step and a packed B micro-panel 16 columns per step; the
-/// 6·2 accumulators stay in registers for the whole k loop.
+/// GEMM micro-kernel for AVX2 + FMA: a 6×16 tile of C held in 12 Vector256 accumulators (15 of 16 registers
+/// with B and the broadcast A value).
 /// </summary>
 internal static unsafe class GemmTile256
 {

@@ -1,18 +1,20 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace AlexNet.Autograd.Cpu;
 
 /// <summary>
-/// Blocked, packed single-threaded GEMM (the Goto/BLIS loop nest): C = alpha·op(A)·op(B) + beta·C, row-major.
+/// Blocked, packed single-threaded GEMM (the Goto/BLIS loop nest): C = op(A)·op(B) + beta·C, row-major, with op(A)
+/// and op(B) supplied by panel sources (a matrix, a prepacked operand, or an image unfolded on the fly).
 /// </summary>
 /// <remarks>
 /// For each block of <see cref="NC"/> columns and <see cref="KC"/> steps, op(B) is packed once (KC·NC floats, sized to
-/// stay in L2); then for each band of micro-tile rows one A micro-panel is packed (kept in L1) and swept across the
-/// packed B block by the register-blocked micro-kernel. Callers parallelise by giving each thread its own part of C.
+/// stay in L2); then for each band of micro-tile rows one A micro-panel (in L1) is swept across the packed B block by
+/// the register-blocked micro-kernel. Callers parallelise by giving each thread its own rectangle of C.
 /// </remarks>
 internal static unsafe class PackedGemm
 {
-    /// <summary>Steps per packed block: an A micro-panel (14·KC floats) fits L1 beside the streamed B panels.</summary>
+    /// <summary>Steps per packed block: an A micro-panel (14·KC floats) stays in L1 beside the streamed B panels.</summary>
     public const int KC = 256;
 
     /// <summary>Columns per packed B block: KC·NC floats (512 KiB) stay in a 1 MiB L2.</summary>
@@ -35,58 +37,60 @@ internal static unsafe class PackedGemm
     public static GemmPath Best { get; } =
         Avx512F.IsSupported ? GemmPath.Avx512
         : Avx2.IsSupported && Fma.IsSupported ? GemmPath.Avx2
-        : GemmPath.Simple;
+        : GemmPath.Portable;
 
     /// <summary>Micro-tile (rows, columns) of a path.</summary>
     public static (int Rows, int Columns) TileOf(GemmPath path) => path switch
     {
         GemmPath.Avx512 => (GemmTile512.Rows, GemmTile512.Columns),
         GemmPath.Avx2 => (GemmTile256.Rows, GemmTile256.Columns),
-        _ => (1, 1),
+        _ => (GemmTile128.Rows, GemmTile128.Columns),
     };
 
-    /// <summary>Computes the whole of C on the calling thread.</summary>
-    public static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k, float alpha,
-                           float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    /// <summary>
+    /// Computes the rectangle rows [i0, i1) × columns [j0, j1) of C (indices into the whole C at <paramref name="c"/>) on
+    /// the calling thread. <paramref name="i0"/> must be a multiple of the path's micro-tile rows when A is prepacked.
+    /// With beta = 0, C is never read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TA, TB>(GemmPath path, ref TA a, ref TB b, int i0, int i1, int j0, int j1, int k, float beta, float* c, int ldc)
+        where TA : struct, IPanelSourceA
+        where TB : struct, IPanelSourceB
     {
-        if (m <= 0 || n <= 0) return;
-        if (path == GemmPath.Simple)
-        {
-            SimpleGemm.Rows(transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 0, m);
-            return;
-        }
+        if (i0 >= i1 || j0 >= j1) return;
         if (k == 0)
         {
-            ScaleC(m, n, beta, c, ldc);
+            ScaleC(i0, i1, j0, j1, beta, c, ldc);
             return;
         }
         var (mr, nr) = TileOf(path);
         var scratch = GemmScratch.Current;
         float* ap = scratch.A, bp = scratch.B, tile = scratch.Tile;
-        for (int jc = 0; jc < n; jc += NC)
+        for (int jc = j0; jc < j1; jc += NC)
         {
-            int nc = Math.Min(NC, n - jc);
+            int nc = Math.Min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
                 var mode = pc > 0 || beta == 1f ? TileMode.Accumulate : beta == 0f ? TileMode.Overwrite : TileMode.Scale;
-                GemmPacking.PackB(transB, b, ldb, pc, jc, kc, nc, nr, bp);
-                for (int ir = 0; ir < m; ir += mr)
+                b.Pack(pc, jc, kc, nc, nr, bp);
+                for (int ir = i0; ir < i1; ir += mr)
                 {
-                    int rows = Math.Min(mr, m - ir);
-                    GemmPacking.PackA(transA, a, lda, ir, pc, rows, kc, mr, alpha, ap);
+                    int rows = Math.Min(mr, i1 - ir);
+                    float* panelA = a.Panel(ir, pc, rows, kc, mr, ap);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
-                        float* panel = bp + (long)(jr / nr) * kc * nr;
+                        float* panelB = bp + (long)(jr / nr) * kc * nr;
                         float* ct = c + (long)ir * ldc + jc + jr;
-                        if (rows == mr && cols == nr)
+                        var (tileRows, tileCols) = TileShape(path, rows, cols);
+                        if (rows == tileRows && cols == tileCols)
                         {
-                            Tile(path, kc, ap, panel, ct, ldc, mode, beta);
+                            Tile(path, rows, cols, kc, panelA, panelB, ct, ldc, mode, beta);
                         }
                         else
                         {
-                            Tile(path, kc, ap, panel, tile, nr, TileMode.Overwrite, 0f);
+                            Tile(path, rows, cols, kc, panelA, panelB, tile, nr, TileMode.Overwrite, 0f);
                             Merge(tile, nr, rows, cols, ct, ldc, mode, beta);
                         }
                     }
@@ -95,10 +99,49 @@ internal static unsafe class PackedGemm
         }
     }
 
-    private static void Tile(GemmPath path, int kc, float* a, float* b, float* c, int ldc, TileMode mode, float beta)
+    /// <summary>Row-major GEMM on matrices: C = alpha·op(A)·op(B) + beta·C over all of C, on the calling thread.</summary>
+    public static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k, float alpha,
+                           float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
-        if (path == GemmPath.Avx512) GemmTile512.Tile(kc, a, b, c, ldc, mode, beta);
-        else GemmTile256.Tile(kc, a, b, c, ldc, mode, beta);
+        var sa = new MatrixA(transA, a, lda, alpha);
+        var sb = new MatrixB(transB, b, ldb);
+        Run(path, ref sa, ref sb, 0, m, 0, n, k, beta, c, ldc);
+    }
+
+    /// <summary>
+    /// The tile a micro-kernel computes for an edge of <paramref name="rows"/> × <paramref name="cols"/>: AVX-512 has
+    /// kernels for every even row count and for 16 or 32 columns; the other paths always compute a full tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (int Rows, int Columns) TileShape(GemmPath path, int rows, int cols) => path == GemmPath.Avx512
+        ? ((rows + 1) & ~1, cols > 16 ? 32 : 16)
+        : TileOf(path);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(GemmPath path, int rows, int cols, int kc, float* a, float* b, float* c, int ldc, TileMode mode, float beta)
+    {
+        if (path == GemmPath.Avx512)
+        {
+            if (cols > 16) Tile512<Const1>(rows, kc, a, b, c, ldc, mode, beta);
+            else Tile512<Const0>(rows, kc, a, b, c, ldc, mode, beta);
+        }
+        else if (path == GemmPath.Avx2) GemmTile256.Tile(kc, a, b, c, ldc, mode, beta);
+        else GemmTile128.Tile(kc, a, b, c, ldc, mode, beta);
+    }
+
+    private static void Tile512<TWide>(int rows, int kc, float* a, float* b, float* c, int ldc, TileMode mode, float beta)
+        where TWide : ITileConstant
+    {
+        switch ((rows + 1) >> 1)
+        {
+            case 7: GemmTile512.Tile<Const14, TWide>(kc, a, b, c, ldc, mode, beta); break;
+            case 6: GemmTile512.Tile<Const12, TWide>(kc, a, b, c, ldc, mode, beta); break;
+            case 5: GemmTile512.Tile<Const10, TWide>(kc, a, b, c, ldc, mode, beta); break;
+            case 4: GemmTile512.Tile<Const8, TWide>(kc, a, b, c, ldc, mode, beta); break;
+            case 3: GemmTile512.Tile<Const6, TWide>(kc, a, b, c, ldc, mode, beta); break;
+            case 2: GemmTile512.Tile<Const4, TWide>(kc, a, b, c, ldc, mode, beta); break;
+            default: GemmTile512.Tile<Const2, TWide>(kc, a, b, c, ldc, mode, beta); break;
+        }
     }
 
     /// <summary>Combines the valid part of an edge tile with C.</summary>
@@ -121,11 +164,11 @@ internal static unsafe class PackedGemm
     }
 
     /// <summary>C = beta·C (k = 0); beta = 0 writes zeros without reading C.</summary>
-    private static void ScaleC(int m, int n, float beta, float* c, int ldc)
+    private static void ScaleC(int i0, int i1, int j0, int j1, float beta, float* c, int ldc)
     {
-        for (int i = 0; i < m; i++)
+        for (int i = i0; i < i1; i++)
         {
-            var row = new Span<float>(c + (long)i * ldc, n);
+            var row = new Span<float>(c + (long)i * ldc + j0, j1 - j0);
             if (beta == 0f) row.Clear();
             else if (beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
         }

@@ -22,6 +22,20 @@ internal static unsafe class KernelCompiler
     private static CompiledKernels Compile(int cc)
     {
         var (arch, cubin) = ChooseArchitecture(cc);
+        try
+        {
+            return Compile(arch, cubin);
+        }
+        catch (NvrtcException) when (cubin)
+        {
+            // Some NVRTC builds cannot emit a CUBIN for every listed target; PTX for the same generation is JIT-compiled
+            // by the driver instead. A genuine source error fails again and is reported from this second attempt.
+            return Compile($"compute_{cc}", cubin: false);
+        }
+    }
+
+    private static CompiledKernels Compile(string arch, bool cubin)
+    {
         var options = new[] { $"--gpu-architecture={arch}", "--fmad=false" };
         var source = Utf8(KernelSource.Code);
         var name = Utf8("alexnet_kernels.cu");

@@ -98,14 +98,15 @@ internal static class LibraryProbe
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
         {
-            attempts.Add($"{pathOrSoname} ({FirstLine(e.Message)})");
+            attempts.Add($"{pathOrSoname} ({LoaderError(e.Message)})");
             return 0;
         }
     }
 
-    private static string FirstLine(string message)
+    /// <summary>The dynamic loader's own text (the last non-empty line of .NET's message, which starts with generic advice).</summary>
+    private static string LoaderError(string message)
     {
-        int nl = message.IndexOf('\n');
-        return (nl < 0 ? message : message[..nl]).Trim();
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length == 0 ? "load failed" : lines[^1];
     }
 }

@@ -16,25 +16,31 @@ public class ConvTests
         new ConvGeometry(5, 2, 6, 6, 3, 1, 1, 1, 1, 0, 0, 1),
         new ConvGeometry(3, 4, 13, 13, 6, 3, 3, 2, 2, 3, 3, 2),
         new ConvGeometry(2, 8, 13, 13, 12, 3, 3, 1, 1, 1, 1, 4),
+        new ConvGeometry(2, 2, 5, 6, 2, 2, 2, 1, 1, 2, 2, 1),
+        new ConvGeometry(1, 2, 3, 40, 66, 1, 3, 1, 1, 0, 1, 2),
+        new ConvGeometry(2, 4, 23, 23, 32, 3, 3, 1, 1, 1, 1, 2),
     };
 
     [Theory]
     [MemberData(nameof(Geometries))]
     public void ForwardMatchesNaiveLoops(ConvGeometry g)
     {
-        using var backend = new CpuBackend(2);
-        var (x, w, bias, _) = Inputs(g);
-        using var bx = backend.Upload(x);
-        using var bw = backend.Upload(w);
-        using var bb = backend.Upload(bias);
-        using var by = backend.Allocate(g.OutputCount);
-        backend.Conv2dForward(bx, bw, bb, by, g);
-        var (expected, bound) = NaiveForward(g, x, w, bias);
-        CpuTestData.Close(expected, bound, CpuTestData.Read(backend, by, g.OutputCount));
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            using var backend = new CpuBackend(threads);
+            var (x, w, bias, _) = Inputs(g);
+            using var bx = backend.Upload(x);
+            using var bw = backend.Upload(w);
+            using var bb = backend.Upload(bias);
+            using var by = backend.Upload(Enumerable.Repeat(float.NaN, g.OutputCount).ToArray());
+            backend.Conv2dForward(bx, bw, bb, by, g);
+            var (expected, bound) = NaiveForward(g, x, w, bias);
+            CpuTestData.Close(expected, bound, CpuTestData.Read(backend, by, g.OutputCount));
 
-        backend.Conv2dForward(bx, bw, null, by, g);
-        var (plain, plainBound) = NaiveForward(g, x, w, null);
-        CpuTestData.Close(plain, plainBound, CpuTestData.Read(backend, by, g.OutputCount));
+            backend.Conv2dForward(bx, bw, null, by, g);
+            var (plain, plainBound) = NaiveForward(g, x, w, null);
+            CpuTestData.Close(plain, plainBound, CpuTestData.Read(backend, by, g.OutputCount));
+        }
     }
 
     [Theory]
@@ -48,9 +54,9 @@ public class ConvTests
             using var bx = backend.Upload(x);
             using var bw = backend.Upload(w);
             using var bdy = backend.Upload(dy);
-            using var bdx = backend.Upload(CpuTestData.Random(g.InputCount, 99));
-            using var bdw = backend.Upload(CpuTestData.Random(g.WeightCount, 98));
-            using var bdb = backend.Upload(CpuTestData.Random(g.OutChannels, 97));
+            using var bdx = backend.Upload(Enumerable.Repeat(float.NaN, g.InputCount).ToArray());
+            using var bdw = backend.Upload(Enumerable.Repeat(float.NaN, g.WeightCount).ToArray());
+            using var bdb = backend.Upload(Enumerable.Repeat(float.NaN, g.OutChannels).ToArray());
             backend.Conv2dBackwardData(bdy, bw, bdx, g);
             backend.Conv2dBackwardFilter(bx, bdy, bdw, g);
             backend.Conv2dBackwardBias(bdy, bdb, g);

@@ -9,12 +9,6 @@ public sealed class GpuFactAttribute : FactAttribute
     /// <summary>Sets <see cref="FactAttribute.Skip"/> when no CUDA device can be used.</summary>
     public GpuFactAttribute()
     {
-        if (!GpuAvailability.IsAvailable) Skip = "no CUDA device: " + FirstLine(GpuAvailability.Reason ?? "unknown");
-    }
-
-    private static string FirstLine(string s)
-    {
-        int nl = s.IndexOf('\n');
-        return nl < 0 ? s : s[..nl];
+        if (!GpuAvailability.IsAvailable) Skip = "no CUDA device: " + GpuSkipReason.FirstLine(GpuAvailability.Reason ?? "unknown");
     }
 }

@@ -1,0 +1,43 @@
+using AlexNet.Autograd;
+using AlexNet.Layers;
+
+namespace AlexNet.Train.Cli;
+
+/// <summary>The networks <c>--preset</c> can name.</summary>
+internal static class ModelPresets
+{
+    /// <summary>The paper's AlexNet (227×227 input).</summary>
+    public const string Paper = "alexnet";
+
+    /// <summary>The layers library's 28×28 AlexNet (conv 64-128-192-192-128, fc 1024).</summary>
+    public const string Small = "alexnet-small";
+
+    /// <summary>The 28×28 AlexNet this sample trains Fashion-MNIST with (see docs/training.md for how it was chosen).</summary>
+    public const string Fashion = "fashion";
+
+    /// <summary>All names.</summary>
+    public static IReadOnlyList<string> Names { get; } = [Fashion, Small, Paper];
+
+    /// <summary>Builds the network for images of <paramref name="input"/> [C, H, W] (after cropping).</summary>
+    /// <exception cref="CliException">The name is unknown or the network does not fit the input.</exception>
+    public static Network Create(string name, Shape input, int classes, int towers)
+    {
+        int channels = input[0], size = input[1];
+        try
+        {
+            return name switch
+            {
+                Paper => Presets.AlexNet(channels, size, classes, towers),
+                Small => Presets.AlexNetSmall(channels, size, classes, towers),
+                Fashion => Presets.AlexNet(channels, size, classes, towers,
+                                           conv1: 64, conv2: 128, conv3: 192, conv4: 192, conv5: 128, fc: 1024,
+                                           conv1Kernel: 3, conv1Stride: 1, conv1Pad: 1, conv2Kernel: 5),
+                _ => throw new CliException($"--preset must be one of {string.Join(", ", Names)}; got '{name}'.", 2),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"Preset '{name}' does not fit {input} images: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using AlexNet.Facade.Data;
+
+namespace AlexNet.Train.Cli;
+
+/// <summary>Options several commands share.</summary>
+internal static class SharedOptions
+{
+    /// <summary><c>--data</c>: <c>fashion-mnist</c> or a folder.</summary>
+    public static Option<string> Data() => new("--data", "-d")
+    {
+        Description = "fashion-mnist, or a folder with train/ and val/ (and optionally test/) sub-folders of <class>/*.jpg|png",
+        DefaultValueFactory = _ => DataSources.FashionMnistName,
+    };
+
+    /// <summary><c>--fashion-dir</c>: where the Fashion-MNIST IDX files are.</summary>
+    public static Option<string> FashionDirectory() => new("--fashion-dir")
+    {
+        Description = "Folder of the Fashion-MNIST IDX files",
+        DefaultValueFactory = _ => FashionMnist.DefaultDirectory,
+    };
+
+    /// <summary><c>--device</c>: cpu or cuda:N.</summary>
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "cpu, or cuda:N for CUDA device N",
+        DefaultValueFactory = _ => "cpu",
+    };
+
+    /// <summary><c>--threads</c>: CPU threads.</summary>
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "CPU threads for the kernels and image decoding (0: one per core)",
+        DefaultValueFactory = _ => 0,
+    };
+
+    /// <summary><c>--batch-size</c>.</summary>
+    public static Option<int> BatchSize(int defaultValue) => new("--batch-size", "-b")
+    {
+        Description = "Images per step",
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    /// <summary><c>--checkpoint</c>: a checkpoint file, or a run folder (its best.ckpt).</summary>
+    public static Option<string> Checkpoint() => new("--checkpoint", "-c")
+    {
+        Description = "A checkpoint file, or a run folder (its best.ckpt is used)",
+        DefaultValueFactory = _ => Path.Combine("runs", DataSources.FashionMnistName),
+    };
+
+    /// <summary><c>--ten-crop</c>.</summary>
+    public static Option<bool> TenCrop() => new("--ten-crop")
+    {
+        Description = "Average the softmax over the paper's ten crops (corners, centre and their reflections) instead of the centre crop",
+    };
+
+    /// <summary>The checkpoint file a <c>--checkpoint</c> value names.</summary>
+    /// <exception cref="CliException">Nothing is there.</exception>
+    public static string ResolveCheckpoint(string value)
+    {
+        var path = Directory.Exists(value) ? Path.Combine(value, "best.ckpt") : value;
+        if (!File.Exists(path)) throw new CliException($"No checkpoint at '{path}'; train first or pass --checkpoint <file or run folder>.");
+        return path;
+    }
+}

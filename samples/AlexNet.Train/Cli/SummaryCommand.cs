@@ -1,0 +1,42 @@
+using System.CommandLine;
+using AlexNet.Autograd;
+using AlexNet.Autograd.Cpu;
+using AlexNet.Facade.Training;
+using AlexNet.Layers;
+
+namespace AlexNet.Train.Cli;
+
+/// <summary><c>alexnet summary</c>: the layer table of a preset or of a checkpoint's network.</summary>
+internal static class SummaryCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var preset = new Option<string>("--preset", "-p") { Description = $"Network: {string.Join(", ", ModelPresets.Names)}", DefaultValueFactory = _ => ModelPresets.Fashion };
+        var towers = new Option<int>("--towers") { Description = "Towers", DefaultValueFactory = _ => 2 };
+        var checkpoint = new Option<string?>("--checkpoint", "-c") { Description = "Show the network of this checkpoint (file or run folder) instead of a preset" };
+        var json = new Option<bool>("--json") { Description = "Print the network as JSON" };
+        var command = new Command("summary", "Print a network's layers, output shapes and parameter counts") { preset, towers, checkpoint, json };
+        command.SetAction(parse =>
+        {
+            Network network;
+            if (parse.GetValue(checkpoint) is { } path)
+            {
+                var run = TrainingCheckpoint.Load(SharedOptions.ResolveCheckpoint(path), CpuBackend.Default);
+                network = run.Network;
+                Console.WriteLine($"checkpoint after epoch {run.State.EpochsDone}; classes: {string.Join(", ", run.ClassNames)}");
+                run.State.Parameters.DisposeAll();
+                run.State.Velocity.DisposeAll();
+            }
+            else
+            {
+                var name = parse.GetValue(preset)!;
+                var input = name == ModelPresets.Paper ? new Shape(3, 227, 227) : new Shape(1, 28, 28);
+                network = ModelPresets.Create(name, input, name == ModelPresets.Paper ? 1000 : 10, parse.GetValue(towers));
+            }
+            Console.WriteLine(parse.GetValue(json) ? network.ToJson() : network.Summary().ToString());
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,61 @@
+using AlexNet.Facade.Training;
+using ShellProgressBar;
+
+namespace AlexNet.Train.Reporting;
+
+/// <summary>Progress bars for an interactive terminal (ShellProgressBar): one bar per epoch with loss, accuracy,
+/// images/s and time left, replaced by the epoch's summary line when it ends.</summary>
+internal sealed class TerminalProgress(int epochs, Func<TimeSpan?> runRemaining) : ITrainingObserver, IDisposable
+{
+    private static readonly ProgressBarOptions s_options = new()
+    {
+        ProgressCharacter = '─',
+        CollapseWhenFinished = true,
+        DisplayTimeInRealTime = false,
+        ForegroundColor = ConsoleColor.Cyan,
+        ForegroundColorDone = ConsoleColor.DarkGreen,
+        BackgroundColor = ConsoleColor.DarkGray,
+    };
+
+    private ProgressBar? _bar;
+    private int _batches;
+
+    /// <inheritdoc/>
+    public void EpochStarted(int epoch, int batches, float learningRate)
+    {
+        _bar?.Dispose();
+        _batches = batches;
+        _bar = new ProgressBar(batches, $"epoch {epoch}/{epochs} lr {Format.General(learningRate)}", s_options);
+    }
+
+    /// <inheritdoc/>
+    public void BatchCompleted(BatchProgress p)
+    {
+        var run = runRemaining();
+        string left = $"epoch left {Format.Duration(p.EpochRemaining)}" + (run is { } r ? $", run ≤ {Format.Duration(r)}" : "");
+        _bar?.Tick(p.Batch, $"epoch {p.Epoch}/{epochs} lr {Format.General(p.LearningRate)} | loss {Format.Number(p.Loss)} acc {Format.Percent(p.Accuracy)} | {p.ImagesPerSecond:F0} img/s | {left}");
+    }
+
+    /// <inheritdoc/>
+    public void ValidationProgress(int done, int total)
+    {
+        if (_bar is null) return;
+        _bar.MaxTicks = _batches + total;
+        _bar.Tick(_batches + done, $"validating {done}/{total}");
+    }
+
+    /// <inheritdoc/>
+    public void EpochCompleted(EpochRecord record, TrainingState state)
+    {
+        _bar?.Dispose();
+        _bar = null;
+        Console.WriteLine(EpochLine.Of(record, epochs));
+    }
+
+    /// <summary>Removes the bar in progress.</summary>
+    public void Dispose()
+    {
+        _bar?.Dispose();
+        _bar = null;
+    }
+}

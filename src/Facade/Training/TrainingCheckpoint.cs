@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AlexNet.Autograd;
+using AlexNet.Autograd.Kernels;
+using AlexNet.Facade.Data;
+using AlexNet.Layers;
+
+namespace AlexNet.Facade.Training;
+
+/// <summary>
+/// Saves and loads a whole <see cref="TrainingRun"/> as one <see cref="Checkpoint"/> file (safetensors, written
+/// atomically): the parameters, the velocities as extra tensors <c>momentum.&lt;name&gt;</c>, the mean image as
+/// <c>data.mean_image</c>, and the rest as JSON metadata (<c>train.options</c>, <c>train.state</c>,
+/// <c>train.history</c>, <c>data.covariance</c>, <c>data.count</c>, <c>data.classes</c>).
+/// </summary>
+/// <remarks>Every number round-trips exactly (float32 tensors as stored; doubles in shortest round-trip JSON), so a run
+/// resumed from the file continues bit for bit as if it had not stopped.</remarks>
+public static class TrainingCheckpoint
+{
+    private const string MomentumPrefix = "momentum.";
+    private const string MeanImageName = "data.mean_image";
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private sealed record StateJson(int EpochsDone, PlateauScheduleState Schedule, string Key, double ElapsedSeconds, bool Finished);
+
+    /// <summary>Writes the run to <paramref name="path"/> (atomically: the old file stays until the new one is complete).</summary>
+    /// <exception cref="ArgumentException">The parameters do not match the network.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void Save(string path, TrainingRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var s = run.State;
+        var extras = s.Velocity.Keys.Aggregate(TensorMap.Empty, (m, k) => m.Add(MomentumPrefix + k, s.Velocity[k]));
+        var stats = run.Statistics;
+        using var mean = Tensor.FromArray(stats.MeanImage, new Shape(stats.Channels, stats.Height, stats.Width));
+        extras = extras.Add(MeanImageName, mean);
+        var covariance = new double[stats.Channels][];
+        for (int a = 0; a < stats.Channels; a++)
+        {
+            covariance[a] = new double[stats.Channels];
+            for (int b = 0; b < stats.Channels; b++) covariance[a][b] = stats.Covariance[a, b];
+        }
+        var metadata = new Dictionary<string, string>
+        {
+            ["train.options"] = JsonSerializer.Serialize(run.Options, s_json),
+            ["train.state"] = JsonSerializer.Serialize(new StateJson(s.EpochsDone, s.Schedule, s.Key.State.ToString(CultureInfo.InvariantCulture), s.ElapsedSeconds, s.Finished), s_json),
+            ["train.history"] = JsonSerializer.Serialize(s.History, s_json),
+            ["data.covariance"] = JsonSerializer.Serialize(covariance, s_json),
+            ["data.count"] = stats.ImageCount.ToString(CultureInfo.InvariantCulture),
+            ["data.classes"] = JsonSerializer.Serialize(run.ClassNames, s_json),
+        };
+        Checkpoint.Save(path, run.Network, s.Parameters, extras, metadata);
+    }
+
+    /// <summary>Reads a run saved by <see cref="Save"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="backend">Where the tensors go (the default CPU backend when null).</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="CheckpointFormatException">The file is not a training checkpoint or is damaged.</exception>
+    public static TrainingRun Load(string path, IBackend? backend = null)
+    {
+        var c = Checkpoint.LoadWithExtras(path, backend);
+        try
+        {
+            string Meta(string key) => c.Metadata.TryGetValue(key, out var v) ? v
+                : throw new CheckpointFormatException(path, $"the metadata has no '{key}' entry; this is a model checkpoint, not a training checkpoint.");
+            var options = Parse<TrainingOptions>(path, "train.options", Meta("train.options"));
+            var state = Parse<StateJson>(path, "train.state", Meta("train.state"));
+            var history = Parse<EpochRecord[]>(path, "train.history", Meta("train.history"));
+            var covariance = Parse<double[][]>(path, "data.covariance", Meta("data.covariance"));
+            var classes = Parse<string[]>(path, "data.classes", Meta("data.classes"));
+            if (!ulong.TryParse(state.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var key))
+                throw new CheckpointFormatException(path, $"'train.state' has an invalid key '{state.Key}'.");
+            if (!long.TryParse(Meta("data.count"), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+                throw new CheckpointFormatException(path, "'data.count' is not a count.");
+
+            if (!c.Extras.TryGetValue(MeanImageName, out var meanTensor) || meanTensor.Rank != 3)
+                throw new CheckpointFormatException(path, $"the extra tensor '{MeanImageName}' [C, H, W] is missing.");
+            int channels = meanTensor.Shape[0];
+            if (covariance.Length != channels || covariance.Any(r => r is null || r.Length != channels))
+                throw new CheckpointFormatException(path, $"'data.covariance' must be {channels}×{channels}.");
+            var cov = new double[channels, channels];
+            for (int a = 0; a < channels; a++) for (int b = 0; b < channels; b++) cov[a, b] = covariance[a][b];
+            var statistics = new DatasetStatistics(channels, meanTensor.Shape[1], meanTensor.Shape[2], meanTensor.ToArray(), cov, count);
+
+            var velocity = TensorMap.Empty;
+            foreach (var name in c.Parameters.Keys)
+            {
+                if (!c.Extras.TryGetValue(MomentumPrefix + name, out var v) || v.Shape != c.Parameters[name].Shape)
+                    throw new CheckpointFormatException(path, $"the momentum of '{name}' is missing or misshapen.");
+                velocity = velocity.Add(name, v);
+            }
+            meanTensor.Dispose();
+            var trainingState = new TrainingState(c.Parameters, velocity, state.EpochsDone, state.Schedule, new RandomKey(key),
+                                                  history, state.ElapsedSeconds, state.Finished);
+            return new TrainingRun(c.Network, trainingState, options, statistics, classes);
+        }
+        catch
+        {
+            c.Parameters.DisposeAll();
+            c.Extras.DisposeAll();
+            throw;
+        }
+    }
+
+    private static T Parse<T>(string path, string key, string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, s_json) ?? throw new CheckpointFormatException(path, $"'{key}' is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointFormatException(path, $"'{key}' is not valid: {e.Message}", e);
+        }
+    }
+}

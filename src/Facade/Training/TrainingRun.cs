@@ -1,0 +1,13 @@
+using AlexNet.Facade.Data;
+using AlexNet.Layers;
+
+namespace AlexNet.Facade.Training;
+
+/// <summary>A training run as saved in a checkpoint: the model, where training stands, its settings, the training set's
+/// statistics (for preprocessing) and the class names.</summary>
+/// <param name="Network">The model.</param>
+/// <param name="State">Weights, velocities, schedule, key and history.</param>
+/// <param name="Options">The run's settings.</param>
+/// <param name="Statistics">The training set's mean image and pixel covariance.</param>
+/// <param name="ClassNames">The label names.</param>
+public sealed record TrainingRun(Network Network, TrainingState State, TrainingOptions Options, DatasetStatistics Statistics, IReadOnlyList<string> ClassNames);

@@ -1,0 +1,120 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using AlexNet.Facade.Data;
+using Xunit;
+
+namespace AlexNet.Tests.Facade;
+
+public sealed class IdxFileTests
+{
+    internal static byte[] Idx(int magic, int[] dims, byte[] data)
+    {
+        var bytes = new byte[4 + 4 * dims.Length + data.Length];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
+        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
+        data.CopyTo(bytes, 4 + 4 * dims.Length);
+        return bytes;
+    }
+
+    internal static void WriteGzip(string path, byte[] bytes)
+    {
+        using var file = File.Create(path);
+        using var gz = new GZipStream(file, CompressionLevel.Fastest);
+        gz.Write(bytes);
+    }
+
+    private static byte[] Pixels(int count) => Enumerable.Range(0, count).Select(i => (byte)(i * 7 % 256)).ToArray();
+
+    [Fact]
+    public void ReadsRawAndGzipImagesIdentically()
+    {
+        using var dir = new TempDirectory();
+        var pixels = Pixels(3 * 4 * 5);
+        var bytes = Idx(IdxFile.ImageMagic, [3, 4, 5], pixels);
+        File.WriteAllBytes(dir.File("raw"), bytes);
+        WriteGzip(dir.File("packed.gz"), bytes);
+        foreach (var name in new[] { "raw", "packed.gz" })
+        {
+            var idx = IdxFile.Read(dir.File(name), IdxFile.ImageMagic);
+            Assert.Equal([3, 4, 5], idx.Dimensions);
+            Assert.Equal(pixels, idx.Data);
+        }
+    }
+
+    [Fact]
+    public void RejectsWrongMagic()
+    {
+        var bytes = Idx(IdxFile.LabelMagic, [4], [1, 2, 3, 4]);
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.Parse(bytes, IdxFile.ImageMagic, "labels"));
+        Assert.Contains("0x00000801", e.Message);
+        Assert.Contains("0x00000803", e.Message);
+    }
+
+    [Fact]
+    public void RejectsTruncatedAndOverlongData()
+    {
+        var full = Idx(IdxFile.ImageMagic, [2, 3, 3], Pixels(18));
+        var truncated = Assert.Throws<InvalidDataException>(() => IdxFile.Parse(full.AsSpan(0, full.Length - 1), IdxFile.ImageMagic));
+        Assert.Contains("truncated", truncated.Message);
+        var longer = Assert.Throws<InvalidDataException>(() => IdxFile.Parse([.. full, 0], IdxFile.ImageMagic));
+        Assert.Contains("longer", longer.Message);
+        Assert.Throws<InvalidDataException>(() => IdxFile.Parse(full.AsSpan(0, 9), IdxFile.ImageMagic)); // inside the header
+        Assert.Throws<InvalidDataException>(() => IdxFile.Parse(full.AsSpan(0, 2), IdxFile.ImageMagic));
+    }
+
+    [Fact]
+    public void RejectsNonPositiveDimension()
+    {
+        var bytes = Idx(IdxFile.ImageMagic, [0, 3, 3], []);
+        Assert.Throws<InvalidDataException>(() => IdxFile.Parse(bytes, IdxFile.ImageMagic));
+    }
+
+    [Fact]
+    public void RejectsTruncatedGzipFile()
+    {
+        using var dir = new TempDirectory();
+        WriteGzip(dir.File("a.gz"), Idx(IdxFile.ImageMagic, [10, 8, 8], Pixels(640)));
+        var packed = File.ReadAllBytes(dir.File("a.gz"));
+        File.WriteAllBytes(dir.File("cut.gz"), packed[..(packed.Length / 2)]);
+        Assert.Throws<InvalidDataException>(() => IdxFile.Read(dir.File("cut.gz"), IdxFile.ImageMagic));
+    }
+
+    [Fact]
+    public void MissingFileThrowsFileNotFound()
+    {
+        Assert.Throws<FileNotFoundException>(() => IdxFile.Read("/nonexistent/idx", IdxFile.ImageMagic));
+    }
+
+    [Fact]
+    public void FashionMnistPairLoadsAndChecksCounts()
+    {
+        using var dir = new TempDirectory();
+        var pixels = Pixels(3 * 28 * 28);
+        WriteGzip(dir.File("img.gz"), Idx(IdxFile.ImageMagic, [3, 28, 28], pixels));
+        File.WriteAllBytes(dir.File("lab"), Idx(IdxFile.LabelMagic, [3], [9, 0, 4]));
+        var set = FashionMnist.LoadPair(dir.Path, "img", "lab");
+        Assert.Equal(3, set.Count);
+        Assert.Equal((1, 28, 28), (set.Channels, set.Height, set.Width));
+        Assert.Equal([9, 0, 4], Enumerable.Range(0, 3).Select(set.Label));
+        var image = new byte[28 * 28];
+        set.ReadImage(2, image);
+        Assert.Equal(pixels[(2 * 784)..], image);
+
+        File.WriteAllBytes(dir.File("lab2"), Idx(IdxFile.LabelMagic, [2], [1, 2]));
+        var mismatch = Assert.Throws<InvalidDataException>(() => FashionMnist.LoadPair(dir.Path, "img", "lab2"));
+        Assert.Contains("3 images", mismatch.Message);
+        File.WriteAllBytes(dir.File("lab3"), Idx(IdxFile.LabelMagic, [3], [1, 10, 2]));
+        Assert.Throws<InvalidDataException>(() => FashionMnist.LoadPair(dir.Path, "img", "lab3"));
+        WriteGzip(dir.File("small.gz"), Idx(IdxFile.ImageMagic, [3, 27, 28], Pixels(3 * 27 * 28)));
+        Assert.Throws<InvalidDataException>(() => FashionMnist.LoadPair(dir.Path, "small", "lab"));
+    }
+
+    [Fact]
+    public void MissingFashionMnistSaysHowToInstall()
+    {
+        using var dir = new TempDirectory();
+        Assert.False(FashionMnist.IsPresent(dir.Path));
+        var e = Assert.Throws<FileNotFoundException>(() => FashionMnist.Load(dir.Path));
+        Assert.Contains("apt-get install -y dataset-fashion-mnist", e.Message);
+    }
+}
