@@ -72,23 +72,34 @@ public sealed class PresetTests
         Assert.All(net.Layers.OfType<Towers>().Skip(2), t => Assert.Equal(0.5f, Assert.IsType<Dropout>(t.Body[2]).P));
     }
 
-    /// <summary>Weights N(0, 0.01²); biases 1 in conv2, conv4, conv5, fc6, fc7 and 0 in conv1, conv3, fc8 (paper §5).</summary>
+    /// <summary>
+    /// Weights N(0, 0.01²); biases 1 in conv2, conv4, conv5, fc6, fc7 and 0 in conv1, conv3, fc8 (paper §5). The same
+    /// (expensive) initialisation then runs one eval pass on one 3×227×227 image: 1000 probabilities summing to 1.
+    /// </summary>
     [Fact]
-    public void InitialisationFollowsThePaper()
+    public void InitialisationFollowsThePaperAndTheFullNetRunsOneImage()
     {
         var net = Presets.AlexNet();
         var p = net.Init(RandomKey.FromSeed(2012));
         foreach (var layer in s_paperCounts.Keys)
         {
             var w = p[layer + ".weight"].ToArray();
-            double mean = w.Average(v => (double)v);
-            double std = Math.Sqrt(w.Sum(v => (v - mean) * (v - mean)) / w.Length);
+            double sum = 0, squares = 0;
+            foreach (var v in w) sum += v;
+            double mean = sum / w.Length;
+            foreach (var v in w) squares += (v - mean) * (v - mean);
+            double std = Math.Sqrt(squares / w.Length);
             Assert.True(Math.Abs(mean) < 5 * 0.01 / Math.Sqrt(w.Length), $"{layer}: weight mean {mean}");
             Assert.True(Math.Abs(std - 0.01) < 0.01 * Math.Max(0.01, 5 / Math.Sqrt(2.0 * w.Length)), $"{layer}: weight std {std}");
             float bias = layer is "conv2" or "conv4" or "conv5" or "fc6" or "fc7" ? 1f : 0f;
             Assert.All(p[layer + ".bias"].ToArray(), b => Assert.Equal(bias, b));
         }
         Assert.Equal(net.ParameterCount, p.ElementCount);
+
+        using var x = LayerTestData.Input(net, 1, seed: 2);
+        using var probabilities = Inference.PredictProbabilities(net, p, x);
+        Assert.Equal(new Shape(1, 1000), probabilities.Shape);
+        Assert.Equal(1.0, probabilities.ToArray().Sum(v => (double)v), 4);
         p.DisposeAll();
     }
 
