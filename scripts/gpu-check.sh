@@ -3,6 +3,8 @@
 # Needs the self-contained build made beforehand on a machine with the .NET SDK:
 #   dotnet publish bench/AlexNet.GpuCheck -c Release -r linux-x64 --self-contained true \
 #     -p:InvariantGlobalization=true -p:PublishTrimmed=true -o publish/gpucheck
+# The model-level training check reads Fashion-MNIST from .fmnist/ (ignored; made here by scripts/prepare-fmnist-subset.sh,
+# carried with the tree); without it that part is skipped.
 # Prints nvidia-smi, the library versions, the CUDA-vs-CPU equivalence table, the AlexNet benchmark of this project and
 # of PyTorch, and a final table with both figures and their ratio. Everything goes to stdout and, when $OUT is set,
 # to $OUT/gpu-check.log (and the final table to $OUT/gpu-check-summary.txt). Takes a few minutes.
@@ -62,13 +64,17 @@ run_app() { # title, time limit, arguments...
 }
 run_app "versions and CUDA-vs-CPU equivalence" 100 --skip-benchmark "$@"
 run_app "AlexNet benchmark" 130 --skip-equivalence "$@"
+run_app "AlexNet benchmark through the Layers path (Network.Apply + ValueAndGrad + SgdMomentum)" 90 --layers-benchmark
+FMNIST_ARGS=()
+if [ -f .fmnist/train-images-idx3-ubyte.gz ]; then FMNIST_ARGS=(--fmnist .fmnist); else echo "note: .fmnist/ is missing; the Fashion-MNIST part will be skipped"; fi
+run_app "model-level training check (paper AlexNet CPU vs GPU, memorisation, Fashion-MNIST)" 150 --train-check "${FMNIST_ARGS[@]}"
 
 section "PyTorch reference"
 timeout -k 10 130 "$PY" scripts/pytorch_reference.py | tee -a "$results"
 status=${PIPESTATUS[0]}
 [ "$status" -eq 124 ] && echo "FAIL: pytorch_reference.py ran past its 130 s limit"
 
-section "Summary (images/s; ratio = AlexNet.NET / PyTorch; TF32 off on both sides)"
+section "Summary (images/s; ratios against PyTorch; TF32 off on both sides)"
 "$PY" - "$results" <<'PYEOF' | tee ${OUT:+"$OUT/gpu-check-summary.txt"}
 import re, sys
 rows = {}
@@ -78,15 +84,29 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
     kv = dict(re.findall(r"(\w+)=(\S+)", line))
     rows[(kv["mode"], int(kv["batch"]), kv["impl"])] = kv
 keys = sorted({(m, b) for (m, b, _) in rows})
-print(f"{'mode':<6} {'batch':>5} {'AlexNet.NET img/s':>18} {'PyTorch img/s':>14} {'ratio':>6} {'.NET peak MiB':>14} {'PyTorch peak MiB':>17}")
+def num(kv, key="images_per_s"):
+    try:
+        return float(kv.get(key, "nan"))
+    except ValueError:
+        return float("nan")
+def ratio(a, p):
+    return a / p if p == p and p > 0 and a == a else float("nan")
+print("hand-wired = AlexNet.NET kernels called directly (AlexNetStep); layers = Network.Apply + ValueAndGrad + SgdMomentum (the user path)")
+print(f"{'mode':<6} {'batch':>5} {'hand-wired':>11} {'layers':>9} {'PyTorch':>9} {'hand/PT':>8} {'layers/PT':>10} {'layers/hand':>12} {'peak MiB hand/layers/PT':>25}")
 for mode, batch in keys:
-    ours = rows.get((mode, batch, "alexnet.net"), {})
+    hand = rows.get((mode, batch, "alexnet.net"), {})
+    layers = rows.get((mode, batch, "alexnet.net-layers"), {})
     ref = rows.get((mode, batch, "pytorch"), {})
-    a = float(ours.get("images_per_s", "nan"))
-    p = float(ref.get("images_per_s", "nan"))
-    ratio = a / p if p == p and p > 0 else float("nan")
-    print(f"{mode:<6} {batch:>5} {a:>18.1f} {p:>14.1f} {ratio:>6.2f} {ours.get('peak_mib', '-'):>14} {ref.get('peak_mib', '-'):>17}")
+    h, l, p = num(hand), num(layers), num(ref)
+    peaks = "/".join(x.get("peak_mib", "-") for x in (hand, layers, ref))
+    print(f"{mode:<6} {batch:>5} {h:>11.1f} {l:>9.1f} {p:>9.1f} {ratio(h, p):>8.2f} {ratio(l, p):>10.2f} {ratio(l, h):>12.2f} {peaks:>25}")
+    trainer = rows.get((mode, batch, "alexnet.net-layers-trainer"))
+    if trainer:
+        print(f"{'':<6} {'':>5} {'':>11} {num(trainer):>9.1f}  (layers step as the Facade Trainer runs it: + loss.Item() and logits.ToArray() per step)")
 if not keys:
     print("no RESULT lines were produced")
 PYEOF
 grep -E "^EQUIVALENCE " "$results" || echo "EQUIVALENCE not run"
+grep -E "^PARTS " "$results" || true
+grep -E "^TRAINCHECK " "$results" | cut -c1-220 || true
+grep -qE "^TRAINCHECK " "$results" || echo "TRAINCHECK not run"

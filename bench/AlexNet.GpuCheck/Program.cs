@@ -8,12 +8,17 @@ using AlexNet.GpuCheck;
 // The GPU check: library and device facts, every kernel on the GPU against the CPU reference, and the AlexNet training
 // and inference benchmark. Each part is wrapped so one failure prints its exception and the next part still runs.
 // Usage: AlexNet.GpuCheck [--batch N]... [--steps N] [--warmup N] [--tf32] [--skip-equivalence] [--skip-benchmark] [--cpu-smoke]
+//        AlexNet.GpuCheck --train-check [--fmnist DIR] [--cpu-stand-in] [sizes, see CheckOptions]   (model-level training check)
+//        AlexNet.GpuCheck --layers-benchmark [--batch N]... [--cpu-stand-in]                        (Layers-path benchmark)
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = CheckOptions.Parse(args);
 int failures = 0;
 if (options.CpuSmoke) return Benchmark.CpuSmoke(options.Batches[0]);
+if ((options.TrainCheck || options.LayersBenchmark) && !options.CpuStandIn && !LibrariesReady()) return 2;
+if (options.TrainCheck) return TrainCheck.Run(options);
+if (options.LayersBenchmark) return LayersBenchmark.RunAll(options);
 
 Section("Libraries");
 Console.WriteLine($"search folders ({GpuLibraries.PathVariable} first): {string.Join(':', GpuLibraries.SearchFolders())}");
@@ -86,6 +91,22 @@ if (!options.SkipBenchmark)
 Section("Done");
 Console.WriteLine(failures == 0 ? "all equivalence checks passed" : $"{failures} equivalence check(s) FAILED");
 return failures == 0 ? 0 : 1;
+
+static bool LibrariesReady()
+{
+    if (!GpuLibraries.TryEnsureLoaded(out var error))
+    {
+        Console.WriteLine("FAIL loading the CUDA libraries:");
+        Console.WriteLine(error);
+        return false;
+    }
+    if (!GpuAvailability.IsAvailable)
+    {
+        Console.WriteLine("FAIL no CUDA device: " + GpuAvailability.Reason);
+        return false;
+    }
+    return true;
+}
 
 static void Section(string title)
 {
