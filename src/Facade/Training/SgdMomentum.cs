@@ -40,11 +40,11 @@ public sealed class SgdMomentum : IDisposable
     /// <summary>λ.</summary>
     public float WeightDecay { get; }
 
-    /// <summary>The current weights (owned by the optimiser; valid until the next step or disposal).</summary>
-    public TensorMap Parameters { get; private set; }
+    /// <summary>The current weights (owned by the optimiser and updated by each step).</summary>
+    public TensorMap Parameters { get; }
 
-    /// <summary>The current velocities v (owned by the optimiser).</summary>
-    public TensorMap Velocity { get; private set; }
+    /// <summary>The current velocities v (owned by the optimiser and updated by each step).</summary>
+    public TensorMap Velocity { get; }
 
     /// <summary>One update with learning rate ε = <paramref name="learningRate"/>.</summary>
     /// <exception cref="ArgumentException">The gradients do not have the parameters' names and shapes, or the rate is
@@ -57,21 +57,8 @@ public sealed class SgdMomentum : IDisposable
         if (!(learningRate >= 0) || !float.IsFinite(learningRate))
             throw new ArgumentException($"Learning rate must be finite and ≥ 0, got {learningRate}.", nameof(learningRate));
         CheckMatch(Parameters, gradients, "gradients");
-        var oldParameters = Parameters;
-        var oldVelocity = Velocity;
-        var newVelocity = oldVelocity.Map((name, v) =>
-        {
-            var w = oldParameters[name];
-            using var kept = Ops.Affine(v, Momentum, 0f);
-            using var decay = Ops.Affine(w, -WeightDecay * learningRate, 0f);
-            using var descent = Ops.Affine(gradients[name], -learningRate, 0f);
-            using var partial = Ops.Add(kept, decay);
-            return Ops.Add(partial, descent);
-        });
-        Parameters = oldParameters.Map((name, w) => Ops.Add(w, newVelocity[name]));
-        Velocity = newVelocity;
-        oldParameters.DisposeAll();
-        oldVelocity.DisposeAll();
+        foreach (var (name, w) in Parameters)
+            InPlace.SgdMomentumUpdate(w, gradients[name], Velocity[name], learningRate, Momentum, WeightDecay);
     }
 
     private bool _disposed;
