@@ -191,7 +191,7 @@ public sealed class Tape : IDisposable
         if (g.Shape != target)
         {
             var reshaped = Ops.Reshape(g, target);
-            if (!ReferenceEquals(reshaped, g)) g.Dispose();
+            g.Dispose();
             g = reshaped;
         }
         return g;

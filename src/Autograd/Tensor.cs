@@ -46,8 +46,8 @@ public sealed class Tensor : IDisposable
     /// <summary>Number of elements.</summary>
     public int Count => Shape.Count;
 
-    /// <summary>True once the buffer went back to the pool; using the tensor then throws.</summary>
-    public bool IsDisposed => _buffer.IsDisposed;
+    /// <summary>True once this tensor released its storage; using it then throws.</summary>
+    public bool IsDisposed => _released || _buffer.IsDisposed;
 
     /// <summary>True when this tensor is recorded on a tape and gradients can flow into it.</summary>
     public bool IsTracked => Tape is not null && Node >= 0;
@@ -56,7 +56,7 @@ public sealed class Tensor : IDisposable
 
     internal int Node { get; }
 
-    internal DeviceBuffer Buffer => _buffer.IsDisposed
+    internal DeviceBuffer Buffer => IsDisposed
         ? throw new ObjectDisposedException(nameof(Tensor), $"This {Shape} tensor on {_buffer.Backend.Name} was disposed (or released with the tape that recorded it); keep a copy with Ops.Copy or read it before the tape ends.")
         : _buffer;
 
@@ -155,8 +155,15 @@ public sealed class Tensor : IDisposable
     /// <summary>Releases the buffer regardless of tape ownership (the tape's own clean-up).</summary>
     internal void Release()
     {
-        if (_ownsBuffer) _buffer.Dispose();
+        if (!_ownsBuffer || _released) return;
+        _released = true;
+        _buffer.Dispose();
     }
+
+    private bool _released;
+
+    /// <summary>A tensor of another shape sharing this one's storage (one more reference to the buffer).</summary>
+    internal DeviceBuffer ShareBuffer() => Buffer.Retain();
 
     /// <summary>Shape, device and, for small tensors, the values, e.g. <c>Tensor[2, 2] cpu [[1, 2], [3, 4]]</c>.</summary>
     public override string ToString()

@@ -29,16 +29,16 @@ public static partial class Ops
         return Reshape(x, new Shape(dims));
     }
 
-    /// <summary>The same elements in row-major order with a new shape of equal element count.</summary>
+    /// <summary>The same elements in row-major order with a new shape of equal element count, sharing x's storage
+    /// (no copy; the storage lives until both tensors are released).</summary>
     /// <exception cref="ArgumentException">The element counts differ.</exception>
     public static Tensor Reshape(Tensor x, Shape shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
         var backend = BackendOf("Reshape", x);
         if (shape.Count != x.Count) throw ShapeError("Reshape", $"cannot reshape {x.Count} elements to {shape} ({shape.Count} elements)", x);
-        var y = Alloc(backend, shape);
-        backend.Copy(x.Buffer, y, x.Count);
-        return Tape.Record(shape, y, [x], g => [Reshape(g, x.Shape)]);
+        // Row-major data does not move: the result shares x's storage (reference counted), so Flatten is free.
+        return Tape.Record(shape, x.ShareBuffer(), [x], g => [Reshape(g, x.Shape)]);
     }
 
     /// <summary>Collapses every axis after the first: [N, ...] → [N, rest].</summary>
