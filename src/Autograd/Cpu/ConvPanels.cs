@@ -128,6 +128,9 @@ internal readonly unsafe struct ImageRowsB(float* groupInput, ConvGeometry g, Pa
 internal readonly unsafe struct BatchRowsA(float* groupGradient, ConvGeometry g) : IPanelSourceA
 {
     /// <inheritdoc/>
+    public static bool IsPrepacked => false;
+
+    /// <inheritdoc/>
     public float* Panel(int i0, int p0, int rows, int kc, int mr, float* scratch)
     {
         int spatial = g.OutHeight * g.OutWidth;
@@ -162,6 +165,9 @@ internal readonly unsafe struct BatchRowsA(float* groupGradient, ConvGeometry g)
 /// </summary>
 internal readonly unsafe struct FlippedWeightsA(float* groupWeights, ConvGeometry g) : IPanelSourceA
 {
+    /// <inheritdoc/>
+    public static bool IsPrepacked => false;
+
     /// <inheritdoc/>
     public float* Panel(int i0, int p0, int rows, int kc, int mr, float* scratch)
     {
