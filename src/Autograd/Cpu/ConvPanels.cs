@@ -78,8 +78,9 @@ internal readonly unsafe struct ImageColumnsB(float* image, ConvGeometry g, Padd
 }
 
 /// <summary>
-/// op(B) of the weight gradient as a GEMM over the whole batch: B[p, j] is the unfolded, zero-padded input
-/// (<see cref="PaddedImages"/>) at position p = (image, oy, ox) for channel/offset j = (c, ki, kj) of one group.
+/// op(B) of the weight gradient as a GEMM over the whole batch: B[p, j] is the unfolded input at position
+/// p = (image, oy, ox) for channel/offset j = (c, ki, kj) of one group, read from a zero-padded copy with slack
+/// (<see cref="PaddedImages"/>, always made for this source since it reads whole vectors past runs).
 /// </summary>
 internal readonly unsafe struct ImageRowsB(float* groupInput, ConvGeometry g, PaddedImages.Layout layout) : IPanelSourceB
 {
@@ -88,32 +89,58 @@ internal readonly unsafe struct ImageRowsB(float* groupInput, ConvGeometry g, Pa
     {
         int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth, wp = layout.Width;
         int spatial = g.OutHeight * ow, rowStep = g.StrideHeight * wp, colStep = g.StrideWidth;
-        int* offsets = ConvScratch.Current.Offsets;
+        var scratch = ConvScratch.Current;
+        int* offsets = scratch.Offsets;
+        var runs = scratch.Runs;
         for (int jr = 0; jr < cols; jr += nr)
         {
             int width = Math.Min(nr, cols - jr);
             float* panel = destination + (long)(jr / nr) * kc * nr;
+            // Columns (c, ki, kj) with consecutive kj read consecutive inputs: group them into runs copied as one vector.
+            int count = 0;
             for (int t = 0; t < width; t++)
             {
                 int kidx = j0 + jr + t;
                 offsets[t] = (int)(kidx / (kh * kw) * layout.PlaneSize) + kidx / kw % kh * wp + kidx % kw;
+                if (count > 0 && offsets[t] == offsets[t - 1] + 1 && runs[count - 1].Length < 16)
+                    runs[count - 1] = runs[count - 1] with { Length = runs[count - 1].Length + 1 };
+                else
+                    runs[count++] = new ImageColumnsB.Run(offsets[t], 1, t);
             }
             int n = p0 / spatial, s = p0 % spatial, oy = s / ow, ox = s % ow;
             float* image = groupInput + n * layout.ImageSize;
-            for (int p = 0; p < kc; p++)
+            fixed (ImageColumnsB.Run* first = runs)
             {
-                float* d = panel + p * nr;
-                float* origin = image + oy * rowStep + ox * colStep;
-                int t = 0;
-                for (; t < width; t++) d[t] = origin[offsets[t]];
-                for (; t < nr; t++) d[t] = 0f;
-                if (++ox == ow)
+                ImageColumnsB.Run* end = first + count;
+                for (int p = 0; p < kc; p++)
                 {
-                    ox = 0;
-                    if (++oy == g.OutHeight)
+                    float* d = panel + p * nr;
+                    float* origin = image + oy * rowStep + ox * colStep;
+                    if (p < kc - 1 && nr >= 16)
                     {
-                        oy = 0;
-                        image += layout.ImageSize;
+                        // Whole vectors that may overrun a run: the overflow lands on columns a later run or the next
+                        // step rewrites (the last step copies exactly), and reads stay inside the padded copy's slack.
+                        for (var run = first; run < end; run++)
+                        {
+                            float* from = origin + run->Source, to = d + run->Destination;
+                            if (run->Length <= 4) Vector128.Store(Vector128.Load(from), to);
+                            else if (run->Length <= 8) Vector256.Store(Vector256.Load(from), to);
+                            else Vector512.Store(Vector512.Load(from), to);
+                        }
+                    }
+                    else
+                    {
+                        for (int t = 0; t < width; t++) d[t] = origin[offsets[t]];
+                    }
+                    for (int t = width; t < nr; t++) d[t] = 0f;
+                    if (++ox == ow)
+                    {
+                        ox = 0;
+                        if (++oy == g.OutHeight)
+                        {
+                            oy = 0;
+                            image += layout.ImageSize;
+                        }
                     }
                 }
             }

@@ -63,7 +63,7 @@ public sealed partial class CpuBackend
         var (rowParts, colParts) = Split(g.Groups, og, kdim, mr, nr);
         int parts = g.Groups * rowParts * colParts;
         var layout = PaddedImages.LayoutOf(g);
-        xa = (nint)PaddedImages.Create(this, (float*)xa, g, out var padded);
+        xa = (nint)PaddedImages.Create(this, (float*)xa, g, overread: true, out var padded);
         using var paddedOwner = padded;
         ParallelItems(parts, item =>
         {
@@ -113,7 +113,7 @@ public sealed partial class CpuBackend
         int colBlocks = Math.Max((spatial + PackedGemm.NC - 1) / PackedGemm.NC, (2 * Threads + g.Batch * g.Groups - 1) / Math.Max(g.Batch * g.Groups, 1));
         colBlocks = Math.Min(colBlocks, colTiles);
         var layout = PaddedImages.LayoutOf(g);
-        nint xa = (nint)PaddedImages.Create(this, x, g, out var padded), ba = (nint)bias, ya = (nint)y, wa = (nint)packedWeights.Pointer;
+        nint xa = (nint)PaddedImages.Create(this, x, g, overread: false, out var padded), ba = (nint)bias, ya = (nint)y, wa = (nint)packedWeights.Pointer;
         using var paddedOwner = padded;
         ParallelItems(g.Batch * g.Groups * colBlocks, item =>
         {

@@ -28,11 +28,14 @@ internal static unsafe class PaddedImages
     /// <summary>The layout of <paramref name="g"/>'s padded input.</summary>
     public static Layout LayoutOf(in ConvGeometry g) => new(g.InHeight + 2 * g.PadHeight, g.InWidth + 2 * g.PadWidth, g.InChannels);
 
-    /// <summary>Returns the padded input: <paramref name="x"/> itself when no copy is needed, else a pooled copy in <paramref name="owner"/>.</summary>
-    public static float* Create(CpuBackend backend, float* x, in ConvGeometry g, out CpuBuffer? owner)
+    /// <summary>
+    /// Returns the padded input: <paramref name="x"/> itself when no copy is needed (no padding, and a reader that
+    /// copies exactly: <paramref name="overread"/> false and stride &gt; 1), else a pooled copy in <paramref name="owner"/>.
+    /// </summary>
+    public static float* Create(CpuBackend backend, float* x, in ConvGeometry g, bool overread, out CpuBuffer? owner)
     {
         owner = null;
-        if (g.PadHeight == 0 && g.PadWidth == 0 && g.StrideWidth > 1) return x;
+        if (g.PadHeight == 0 && g.PadWidth == 0 && g.StrideWidth > 1 && !overread) return x;
         var layout = LayoutOf(g);
         long total = layout.ImageSize * g.Batch + Slack;
         if (total > int.MaxValue) throw new ArgumentException($"The padded input of {g} has more than {int.MaxValue} elements.");
