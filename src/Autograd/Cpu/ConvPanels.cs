@@ -6,35 +6,36 @@ namespace AlexNet.Autograd.Cpu;
 /// <summary>
 /// op(B) of a convolution as a GEMM, unfolded straight from one image's group of channels into packed panels (im2col
 /// fused with packing, so the column matrix never exists): B[p, j] is input channel/offset p = (c, ki, kj) at output
-/// position j = (oy, ox). The image is already zero-padded (<see cref="PaddedImages"/>), so every read is in bounds
-/// and each run of output columns is one strided copy.
+/// position j = (oy, ox). The image is already zero-padded and split into stride phases (<see cref="PaddedImages"/>),
+/// so every read is in bounds and each run of output columns is one contiguous copy.
 /// </summary>
 internal readonly unsafe struct ImageColumnsB(float* image, ConvGeometry g, PaddedImages.Layout layout) : IPanelSourceB
 {
     /// <inheritdoc/>
     public void Pack(int p0, int j0, int kc, int cols, int nr, float* destination)
     {
-        int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth, sw = g.StrideWidth, wp = layout.Width;
+        int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth;
         long planeSize = layout.PlaneSize;
         // Cut the columns into runs that stay in one output row and one micro-panel; the runs are the same for every step.
+        // With the input split into phases, a run is contiguous whatever the stride.
         var runs = ConvScratch.Current.Runs;
         int count = 0;
         for (int j = j0; j < j0 + cols;)
         {
             int oy = j / ow, ox = j % ow, local = j - j0;
             int length = Math.Min(Math.Min(ow - ox, j0 + cols - j), nr - local % nr);
-            runs[count++] = new Run((oy * g.StrideHeight * wp) + ox * sw, length, local / nr * kc * nr + local % nr);
+            runs[count++] = new Run(oy * g.StrideHeight * layout.RowStride + ox, length, local / nr * kc * nr + local % nr);
             j += length;
         }
         int c = p0 / (kh * kw), ki = p0 / kw % kh, kj = p0 % kw;
         fixed (Run* first = runs)
         {
+            Run* end = first + count;
             for (int p = 0; p < kc; p++)
             {
-                float* src = image + c * planeSize + ki * wp + kj;
+                float* src = image + c * planeSize + ki * layout.RowStride + layout.ColumnOffset(kj);
                 float* dst = destination + p * nr;
-                Run* end = first + count;
-                if (sw == 1 && nr >= 16 && p < kc - 1)
+                if (nr >= 16 && p < kc - 1)
                 {
                     // Whole-vector copies that may run past a run's end: the overflow lands on columns a later run of this
                     // step, or the next step, rewrites (the last step copies exactly; a micro-panel row holds at least
@@ -49,7 +50,7 @@ internal readonly unsafe struct ImageColumnsB(float* image, ConvGeometry g, Padd
                 else
                 {
                     for (Run* run = first; run < end; run++)
-                        SmallCopy.Strided(src + run->Source, sw, dst + run->Destination, run->Length);
+                        SmallCopy.Contiguous(src + run->Source, dst + run->Destination, run->Length);
                 }
                 if (++kj == kw)
                 {
@@ -78,42 +79,69 @@ internal readonly unsafe struct ImageColumnsB(float* image, ConvGeometry g, Padd
 }
 
 /// <summary>
-/// op(B) of the weight gradient as a GEMM over the whole batch: B[p, j] is the unfolded, zero-padded input
-/// (<see cref="PaddedImages"/>) at position p = (image, oy, ox) for channel/offset j = (c, ki, kj) of one group.
+/// op(B) of the weight gradient as a GEMM over the whole batch: B[p, j] is the unfolded input at position
+/// p = (image, oy, ox) for channel/offset j = (c, ki, kj) of one group, read from a zero-padded copy with slack
+/// (<see cref="PaddedImages"/>, always made for this source since it reads whole vectors past runs).
 /// </summary>
 internal readonly unsafe struct ImageRowsB(float* groupInput, ConvGeometry g, PaddedImages.Layout layout) : IPanelSourceB
 {
     /// <inheritdoc/>
     public void Pack(int p0, int j0, int kc, int cols, int nr, float* destination)
     {
-        int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth, wp = layout.Width;
+        int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth, wp = layout.RowStride;
         int spatial = g.OutHeight * ow, rowStep = g.StrideHeight * wp, colStep = g.StrideWidth;
-        int* offsets = ConvScratch.Current.Offsets;
+        var scratch = ConvScratch.Current;
+        int* offsets = scratch.Offsets;
+        var runs = scratch.Runs;
         for (int jr = 0; jr < cols; jr += nr)
         {
             int width = Math.Min(nr, cols - jr);
             float* panel = destination + (long)(jr / nr) * kc * nr;
+            // Columns (c, ki, kj) with consecutive kj read consecutive inputs: group them into runs copied as one vector.
+            int count = 0;
             for (int t = 0; t < width; t++)
             {
                 int kidx = j0 + jr + t;
-                offsets[t] = (int)(kidx / (kh * kw) * layout.PlaneSize) + kidx / kw % kh * wp + kidx % kw;
+                offsets[t] = (int)(kidx / (kh * kw) * layout.PlaneSize) + kidx / kw % kh * wp + layout.ColumnOffset(kidx % kw);
+                if (count > 0 && offsets[t] == offsets[t - 1] + 1 && runs[count - 1].Length < 16)
+                    runs[count - 1] = runs[count - 1] with { Length = runs[count - 1].Length + 1 };
+                else
+                    runs[count++] = new ImageColumnsB.Run(offsets[t], 1, t);
             }
             int n = p0 / spatial, s = p0 % spatial, oy = s / ow, ox = s % ow;
             float* image = groupInput + n * layout.ImageSize;
-            for (int p = 0; p < kc; p++)
+            fixed (ImageColumnsB.Run* first = runs)
             {
-                float* d = panel + p * nr;
-                float* origin = image + oy * rowStep + ox * colStep;
-                int t = 0;
-                for (; t < width; t++) d[t] = origin[offsets[t]];
-                for (; t < nr; t++) d[t] = 0f;
-                if (++ox == ow)
+                ImageColumnsB.Run* end = first + count;
+                for (int p = 0; p < kc; p++)
                 {
-                    ox = 0;
-                    if (++oy == g.OutHeight)
+                    float* d = panel + p * nr;
+                    float* origin = image + oy * rowStep + ox * colStep;
+                    if (p < kc - 1 && nr >= 16)
                     {
-                        oy = 0;
-                        image += layout.ImageSize;
+                        // Whole vectors that may overrun a run: the overflow lands on columns a later run or the next
+                        // step rewrites (the last step copies exactly), and reads stay inside the padded copy's slack.
+                        for (var run = first; run < end; run++)
+                        {
+                            float* from = origin + run->Source, to = d + run->Destination;
+                            if (run->Length <= 4) Vector128.Store(Vector128.Load(from), to);
+                            else if (run->Length <= 8) Vector256.Store(Vector256.Load(from), to);
+                            else Vector512.Store(Vector512.Load(from), to);
+                        }
+                    }
+                    else
+                    {
+                        for (int t = 0; t < width; t++) d[t] = origin[offsets[t]];
+                    }
+                    for (int t = width; t < nr; t++) d[t] = 0f;
+                    if (++ox == ow)
+                    {
+                        ox = 0;
+                        if (++oy == g.OutHeight)
+                        {
+                            oy = 0;
+                            image += layout.ImageSize;
+                        }
                     }
                 }
             }
@@ -127,6 +155,9 @@ internal readonly unsafe struct ImageRowsB(float* groupInput, ConvGeometry g, Pa
 /// </summary>
 internal readonly unsafe struct BatchRowsA(float* groupGradient, ConvGeometry g) : IPanelSourceA
 {
+    /// <inheritdoc/>
+    public static bool IsPrepacked => false;
+
     /// <inheritdoc/>
     public float* Panel(int i0, int p0, int rows, int kc, int mr, float* scratch)
     {
@@ -162,6 +193,9 @@ internal readonly unsafe struct BatchRowsA(float* groupGradient, ConvGeometry g)
 /// </summary>
 internal readonly unsafe struct FlippedWeightsA(float* groupWeights, ConvGeometry g) : IPanelSourceA
 {
+    /// <inheritdoc/>
+    public static bool IsPrepacked => false;
+
     /// <inheritdoc/>
     public float* Panel(int i0, int p0, int rows, int kc, int mr, float* scratch)
     {

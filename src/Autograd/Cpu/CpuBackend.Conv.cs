@@ -62,9 +62,9 @@ public sealed partial class CpuBackend
         // gradient element is summed by one thread in a fixed order (deterministic whatever the thread count).
         var (rowParts, colParts) = Split(g.Groups, og, kdim, mr, nr);
         int parts = g.Groups * rowParts * colParts;
-        var layout = PaddedImages.LayoutOf(g);
-        xa = (nint)PaddedImages.Create(this, (float*)xa, g, out var padded);
-        using var paddedOwner = padded;
+        var layout = PaddedImages.LayoutOf(g, phased: false);
+        using var padded = PaddedImages.Create(this, (float*)xa, g, layout);
+        xa = (nint)padded.Pointer;
         ParallelItems(parts, item =>
         {
             int gi = item / (rowParts * colParts), rp = item / colParts % rowParts, cp = item % colParts;
@@ -112,9 +112,9 @@ public sealed partial class CpuBackend
         // Enough column blocks that each fits the packed-B buffer and every thread gets at least two work items.
         int colBlocks = Math.Max((spatial + PackedGemm.NC - 1) / PackedGemm.NC, (2 * Threads + g.Batch * g.Groups - 1) / Math.Max(g.Batch * g.Groups, 1));
         colBlocks = Math.Min(colBlocks, colTiles);
-        var layout = PaddedImages.LayoutOf(g);
-        nint xa = (nint)PaddedImages.Create(this, x, g, out var padded), ba = (nint)bias, ya = (nint)y, wa = (nint)packedWeights.Pointer;
-        using var paddedOwner = padded;
+        var layout = PaddedImages.LayoutOf(g, phased: true);
+        using var padded = PaddedImages.Create(this, x, g, layout);
+        nint xa = (nint)padded.Pointer, ba = (nint)bias, ya = (nint)y, wa = (nint)packedWeights.Pointer;
         ParallelItems(g.Batch * g.Groups * colBlocks, item =>
         {
             int n = item / (g.Groups * colBlocks), gi = item / colBlocks % g.Groups, cb = item % colBlocks;

@@ -7,6 +7,9 @@ public sealed partial class CpuBackend
     // Products below this many flops run on the calling thread: a thread hop costs more than the work.
     private const long ParallelGemmFlops = 1L << 21;
 
+    // Up to this many rows, A·Bᵀ runs as dot products (DotGemm) instead of packing a transposed B.
+    private const int DotGemmRows = 64;
+
     /// <inheritdoc/>
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) =>
         Gemm(PackedGemm.Best, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
@@ -27,6 +30,14 @@ public sealed partial class CpuBackend
     {
         if (m == 0 || n == 0) return;
         int threads = 2L * m * n * k < ParallelGemmFlops ? 1 : Threads;
+        nint ap = (nint)a, bp = (nint)b, cp = (nint)c;
+        if (path == GemmPath.Avx512 && !transA && transB && m <= DotGemmRows)
+        {
+            int quads = (n + 3) / 4, parts = Math.Min(threads, quads);
+            ParallelItems(parts, t => DotGemm.Run(m, quads * t / parts * 4, Math.Min(n, quads * (t + 1) / parts * 4), k, alpha,
+                (float*)ap, lda, (float*)bp, ldb, beta, (float*)cp, ldc));
+            return;
+        }
         if (threads == 1)
         {
             PackedGemm.Run(path, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -35,7 +46,6 @@ public sealed partial class CpuBackend
         var (mr, nr) = PackedGemm.TileOf(path);
         var (tm, tn) = Grid(threads, m, n, k, mr, nr);
         int rowBlocks = (m + mr - 1) / mr, colBlocks = (n + nr - 1) / nr;
-        nint ap = (nint)a, bp = (nint)b, cp = (nint)c;
         Parallel.For(0, tm * tn, _parallel, t =>
         {
             int ti = t / tn, tj = t % tn;
@@ -46,10 +56,6 @@ public sealed partial class CpuBackend
                 colBlocks * tj / tn * nr, Math.Min(n, colBlocks * (tj + 1) / tn * nr), k, beta, (float*)cp, ldc);
         });
     }
-
-    /// <summary>GEMM on raw pointers with leading dimensions, on the calling thread only (for callers already parallel).</summary>
-    internal static unsafe void GemmSerial(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc) =>
-        PackedGemm.Run(PackedGemm.Best, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     /// <summary>
     /// Splits C into tm × tn blocks (tm·tn = threads) minimising the largest block's work, counted in whole micro-tiles,

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics.X86;
+
 namespace AlexNet.Autograd.Cpu;
 
 /// <summary>
@@ -54,24 +56,64 @@ internal static unsafe class GemmPacking
                 {
                     float* src = b + (long)(p0 + p) * ldb + j0 + jr;
                     float* d = panel + p * nr;
-                    if (width == nr) new ReadOnlySpan<float>(src, nr).CopyTo(new Span<float>(d, nr));
-                    else
-                    {
-                        new ReadOnlySpan<float>(src, width).CopyTo(new Span<float>(d, width));
-                        new Span<float>(d + width, nr - width).Clear();
-                    }
+                    SmallCopy.Contiguous(src, d, width);
+                    if (width < nr) SmallCopy.Clear(d + width, nr - width);
                 }
                 continue;
+            }
+            // op(B)[p, j] = B[j, p]: each column is a contiguous run of steps; transpose 8×8 blocks in registers.
+            int j8 = Avx.IsSupported ? width & ~7 : 0, p8 = Avx.IsSupported ? kc & ~7 : 0;
+            for (int j = 0; j < j8; j += 8)
+            {
+                float* src = b + (long)(j0 + jr + j) * ldb + p0;
+                for (int p = 0; p < p8; p += 8) Transpose8x8(src + p, ldb, panel + p * nr + j, nr);
             }
             for (int j = 0; j < width; j++)
             {
                 float* src = b + (long)(j0 + jr + j) * ldb + p0;
-                for (int p = 0; p < kc; p++) panel[p * nr + j] = src[p];
+                for (int p = j < j8 ? p8 : 0; p < kc; p++) panel[p * nr + j] = src[p];
             }
             for (int j = width; j < nr; j++)
             {
                 for (int p = 0; p < kc; p++) panel[p * nr + j] = 0f;
             }
         }
+    }
+
+    /// <summary>Writes the transpose of the 8×8 block at <paramref name="src"/> (row stride <paramref name="lds"/>) to <paramref name="dst"/>.</summary>
+    private static void Transpose8x8(float* src, int lds, float* dst, int ldd)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + 2L * lds);
+        var r3 = Avx.LoadVector256(src + 3L * lds);
+        var r4 = Avx.LoadVector256(src + 4L * lds);
+        var r5 = Avx.LoadVector256(src + 5L * lds);
+        var r6 = Avx.LoadVector256(src + 6L * lds);
+        var r7 = Avx.LoadVector256(src + 7L * lds);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2L * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3L * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4L * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5L * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6L * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7L * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 }

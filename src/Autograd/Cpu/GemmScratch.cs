@@ -11,6 +11,8 @@ internal sealed unsafe class GemmScratch
     [ThreadStatic]
     private static GemmScratch? t_current;
 
+    private float* _aBlock;
+
     private GemmScratch()
     {
         A = (float*)NativeMemory.AlignedAlloc(PackedGemm.ABufferLength * sizeof(float), 64);
@@ -18,11 +20,22 @@ internal sealed unsafe class GemmScratch
         Tile = (float*)NativeMemory.AlignedAlloc(PackedGemm.TileBufferLength * sizeof(float), 64);
     }
 
+    /// <summary>A packed A block (every micro-panel of one k block), allocated on first use.</summary>
+    public float* ABlock
+    {
+        get
+        {
+            if (_aBlock == null) _aBlock = (float*)NativeMemory.AlignedAlloc(PackedGemm.ABlockLength * sizeof(float), 64);
+            return _aBlock;
+        }
+    }
+
     ~GemmScratch()
     {
         NativeMemory.AlignedFree(A);
         NativeMemory.AlignedFree(B);
         NativeMemory.AlignedFree(Tile);
+        NativeMemory.AlignedFree(_aBlock);
     }
 
     /// <summary>The calling thread's buffers.</summary>

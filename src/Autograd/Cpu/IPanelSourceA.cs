@@ -7,6 +7,9 @@ namespace AlexNet.Autograd.Cpu;
 /// </summary>
 internal unsafe interface IPanelSourceA
 {
+    /// <summary>True when panels are read from an already packed copy (asking for one costs nothing).</summary>
+    static abstract bool IsPrepacked { get; }
+
     /// <summary>Returns the micro-panel: packed into <paramref name="scratch"/>, or a pointer to an already packed copy.</summary>
     float* Panel(int i0, int p0, int rows, int kc, int mr, float* scratch);
 }

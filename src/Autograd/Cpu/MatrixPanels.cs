@@ -3,6 +3,9 @@ namespace AlexNet.Autograd.Cpu;
 /// <summary>op(A) read from a row-major matrix (transposed when <see cref="Transposed"/>), scaled by alpha while packing.</summary>
 internal readonly unsafe struct MatrixA(bool transposed, float* data, int leadingDimension, float alpha) : IPanelSourceA
 {
+    /// <inheritdoc/>
+    public static bool IsPrepacked => false;
+
     /// <summary>True when A is stored k×m.</summary>
     public bool Transposed { get; } = transposed;
 
@@ -31,6 +34,9 @@ internal readonly unsafe struct MatrixB(bool transposed, float* data, int leadin
 /// </summary>
 internal readonly unsafe struct PrepackedA(float* data, int paddedRows) : IPanelSourceA
 {
+    /// <inheritdoc/>
+    public static bool IsPrepacked => true;
+
     /// <summary>Floats needed to prepack an m×k operand for micro-panels of <paramref name="mr"/> rows.</summary>
     public static long Length(int m, int k, int mr) => (long)((m + mr - 1) / mr * mr) * k;
 

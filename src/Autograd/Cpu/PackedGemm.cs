@@ -23,6 +23,12 @@ internal static unsafe class PackedGemm
     /// <summary>Floats in an A micro-panel buffer (largest micro-kernel).</summary>
     public const int ABufferLength = GemmTile512.Rows * KC;
 
+    /// <summary>Most rows for which A is packed once per k block and kept across column blocks.</summary>
+    public const int BlockRows = 392;
+
+    /// <summary>Floats in an A block buffer (<see cref="BlockRows"/> × <see cref="KC"/>).</summary>
+    public const int ABlockLength = BlockRows * KC;
+
     /// <summary>Floats in a B block buffer.</summary>
     public const int BBufferLength = KC * NC;
 
@@ -66,35 +72,71 @@ internal static unsafe class PackedGemm
         var (mr, nr) = TileOf(path);
         var scratch = GemmScratch.Current;
         float* ap = scratch.A, bp = scratch.B, tile = scratch.Tile;
+        if (!TA.IsPrepacked && j1 - j0 > NC && i1 - i0 <= BlockRows)
+        {
+            // Few rows, many column blocks: pack each k block of A once and keep it (in L2) for every column block,
+            // instead of packing it again per column block.
+            float* block = scratch.ABlock;
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                var mode = ModeOf(pc, beta);
+                for (int ir = i0; ir < i1; ir += mr)
+                {
+                    float* dst = block + (long)(ir - i0) * kc;
+                    float* got = a.Panel(ir, pc, Math.Min(mr, i1 - ir), kc, mr, dst);
+                    if (got != dst) Buffer.MemoryCopy(got, dst, (long)mr * kc * sizeof(float), (long)mr * kc * sizeof(float));
+                }
+                for (int jc = j0; jc < j1; jc += NC)
+                {
+                    int nc = Math.Min(NC, j1 - jc);
+                    b.Pack(pc, jc, kc, nc, nr, bp);
+                    for (int ir = i0; ir < i1; ir += mr)
+                        TileRow(path, Math.Min(mr, i1 - ir), block + (long)(ir - i0) * kc, bp, kc, nc, nr, c + (long)ir * ldc + jc, ldc, mode, beta, tile);
+                }
+            }
+            return;
+        }
         for (int jc = j0; jc < j1; jc += NC)
         {
             int nc = Math.Min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
-                var mode = pc > 0 || beta == 1f ? TileMode.Accumulate : beta == 0f ? TileMode.Overwrite : TileMode.Scale;
+                var mode = ModeOf(pc, beta);
                 b.Pack(pc, jc, kc, nc, nr, bp);
                 for (int ir = i0; ir < i1; ir += mr)
                 {
                     int rows = Math.Min(mr, i1 - ir);
-                    float* panelA = a.Panel(ir, pc, rows, kc, mr, ap);
-                    for (int jr = 0; jr < nc; jr += nr)
-                    {
-                        int cols = Math.Min(nr, nc - jr);
-                        float* panelB = bp + (long)(jr / nr) * kc * nr;
-                        float* ct = c + (long)ir * ldc + jc + jr;
-                        var (tileRows, tileCols) = TileShape(path, rows, cols);
-                        if (rows == tileRows && cols == tileCols)
-                        {
-                            Tile(path, rows, cols, kc, panelA, panelB, ct, ldc, mode, beta);
-                        }
-                        else
-                        {
-                            Tile(path, rows, cols, kc, panelA, panelB, tile, nr, TileMode.Overwrite, 0f);
-                            Merge(tile, nr, rows, cols, ct, ldc, mode, beta);
-                        }
-                    }
+                    TileRow(path, rows, a.Panel(ir, pc, rows, kc, mr, ap), bp, kc, nc, nr, c + (long)ir * ldc + jc, ldc, mode, beta, tile);
                 }
+            }
+        }
+    }
+
+    /// <summary>First k block: beta decides (0 overwrites without reading C); later blocks accumulate.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TileMode ModeOf(int pc, float beta) =>
+        pc > 0 || beta == 1f ? TileMode.Accumulate : beta == 0f ? TileMode.Overwrite : TileMode.Scale;
+
+    /// <summary>One A micro-panel swept across a packed B block: the tiles of one band of rows of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileRow(GemmPath path, int rows, float* panelA, float* blockB, int kc, int nc, int nr,
+                                float* c, int ldc, TileMode mode, float beta, float* tile)
+    {
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            float* panelB = blockB + (long)(jr / nr) * kc * nr;
+            var (tileRows, tileCols) = TileShape(path, rows, cols);
+            if (rows == tileRows && cols == tileCols)
+            {
+                Tile(path, rows, cols, kc, panelA, panelB, c + jr, ldc, mode, beta);
+            }
+            else
+            {
+                Tile(path, rows, cols, kc, panelA, panelB, tile, nr, TileMode.Overwrite, 0f);
+                Merge(tile, nr, rows, cols, c + jr, ldc, mode, beta);
             }
         }
     }

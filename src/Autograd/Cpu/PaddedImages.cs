@@ -4,59 +4,81 @@ namespace AlexNet.Autograd.Cpu;
 
 /// <summary>
 /// A zero-padded copy of a batch of NCHW images, so that the convolution packers read every tap without bounds checks
-/// and may read whole vectors past a run (<see cref="Slack"/> floats at the end). A strided convolution without padding
-/// reads the input itself, since its packer copies exactly.
+/// and may read whole vectors past a run (<see cref="Slack"/> floats at the end). Optionally each padded row is split
+/// into <c>stride</c> phases (columns ≡ q mod stride, for each q), which turns the strided reads of a strided
+/// convolution into contiguous ones: column ox·stride + kj is phase kj mod stride at position ox + kj / stride.
 /// </summary>
 internal static unsafe class PaddedImages
 {
-    /// <summary>Sizes of the padded planes.</summary>
-    /// <param name="Height">Padded height H + 2·pad.</param>
-    /// <param name="Width">Padded width W + 2·pad.</param>
-    /// <param name="Channels">Channels per image.</param>
-    internal readonly record struct Layout(int Height, int Width, int Channels)
-    {
-        /// <summary>Floats per padded plane.</summary>
-        public long PlaneSize => (long)Height * Width;
-
-        /// <summary>Floats per padded image.</summary>
-        public long ImageSize => PlaneSize * Channels;
-    }
-
     /// <summary>Floats readable past the last image.</summary>
     public const int Slack = 32;
 
-    /// <summary>The layout of <paramref name="g"/>'s padded input.</summary>
-    public static Layout LayoutOf(in ConvGeometry g) => new(g.InHeight + 2 * g.PadHeight, g.InWidth + 2 * g.PadWidth, g.InChannels);
-
-    /// <summary>Returns the padded input: <paramref name="x"/> itself when no copy is needed, else a pooled copy in <paramref name="owner"/>.</summary>
-    public static float* Create(CpuBackend backend, float* x, in ConvGeometry g, out CpuBuffer? owner)
+    /// <summary>Shape of the padded planes.</summary>
+    /// <param name="Height">Padded height H + 2·pad.</param>
+    /// <param name="Phases">Phases per row (the column stride, or 1).</param>
+    /// <param name="PhaseLength">Columns per phase: ⌈(W + 2·pad) / Phases⌉.</param>
+    /// <param name="Channels">Channels per image.</param>
+    internal readonly record struct Layout(int Height, int Phases, int PhaseLength, int Channels)
     {
-        owner = null;
-        if (g.PadHeight == 0 && g.PadWidth == 0 && g.StrideWidth > 1) return x;
-        var layout = LayoutOf(g);
+        /// <summary>Floats per padded row.</summary>
+        public int RowStride => Phases * PhaseLength;
+
+        /// <summary>Floats per padded plane.</summary>
+        public long PlaneSize => (long)Height * RowStride;
+
+        /// <summary>Floats per padded image.</summary>
+        public long ImageSize => PlaneSize * Channels;
+
+        /// <summary>Where padded column <paramref name="column"/> lies within its row.</summary>
+        public int ColumnOffset(int column) => column % Phases * PhaseLength + column / Phases;
+    }
+
+    /// <summary>The layout of <paramref name="g"/>'s padded input, split into phases when <paramref name="phased"/>.</summary>
+    public static Layout LayoutOf(in ConvGeometry g, bool phased)
+    {
+        int width = g.InWidth + 2 * g.PadWidth, phases = phased ? g.StrideWidth : 1;
+        return new(g.InHeight + 2 * g.PadHeight, phases, (width + phases - 1) / phases, g.InChannels);
+    }
+
+    /// <summary>Copies <paramref name="x"/> into a pooled padded buffer (the caller disposes it).</summary>
+    public static CpuBuffer Create(CpuBackend backend, float* x, in ConvGeometry g, Layout layout)
+    {
         long total = layout.ImageSize * g.Batch + Slack;
         if (total > int.MaxValue) throw new ArgumentException($"The padded input of {g} has more than {int.MaxValue} elements.");
-        owner = backend.Rent((int)total);
+        var owner = backend.Rent((int)total);
         new Span<float>(owner.Pointer + total - Slack, Slack).Clear();
         nint src = (nint)x, dst = (nint)owner.Pointer;
-        int h = g.InHeight, w = g.InWidth, ph = g.PadHeight, pw = g.PadWidth;
+        int h = g.InHeight, w = g.InWidth, ph = g.PadHeight, pw = g.PadWidth, stride = layout.RowStride;
         backend.For(g.Batch * g.InChannels, 16, (s, e) =>
         {
             for (int plane = s; plane < e; plane++)
             {
                 float* from = (float*)src + (long)plane * h * w;
                 float* to = (float*)dst + plane * layout.PlaneSize;
-                new Span<float>(to, ph * layout.Width).Clear();
+                new Span<float>(to, ph * stride).Clear();
+                new Span<float>(to + (long)(ph + h) * stride, (layout.Height - ph - h) * stride).Clear();
                 for (int row = 0; row < h; row++)
                 {
-                    float* line = to + (long)(ph + row) * layout.Width;
-                    new Span<float>(line, pw).Clear();
-                    new ReadOnlySpan<float>(from + (long)row * w, w).CopyTo(new Span<float>(line + pw, w));
-                    new Span<float>(line + pw + w, pw).Clear();
+                    float* line = to + (long)(ph + row) * stride;
+                    float* input = from + (long)row * w;
+                    if (layout.Phases == 1)
+                    {
+                        new Span<float>(line, pw).Clear();
+                        new ReadOnlySpan<float>(input, w).CopyTo(new Span<float>(line + pw, w));
+                        new Span<float>(line + pw + w, stride - pw - w).Clear();
+                        continue;
+                    }
+                    for (int q = 0; q < layout.Phases; q++)
+                    {
+                        for (int i = 0; i < layout.PhaseLength; i++)
+                        {
+                            int column = i * layout.Phases + q - pw;
+                            line[q * layout.PhaseLength + i] = (uint)column < (uint)w ? input[column] : 0f;
+                        }
+                    }
                 }
-                new Span<float>(to + (long)(ph + h) * layout.Width, ph * layout.Width).Clear();
             }
         });
-        return (float*)dst;
+        return owner;
     }
 }

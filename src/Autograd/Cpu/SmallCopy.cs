@@ -6,18 +6,6 @@ namespace AlexNet.Autograd.Cpu;
 /// <summary>Copies and clears of short float runs (a few to a few dozen), where a Memmove call costs more than the work.</summary>
 internal static unsafe class SmallCopy
 {
-    /// <summary>dst[i] = src[i·stride] for i in [0, n).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Strided(float* src, int stride, float* dst, int n)
-    {
-        if (stride == 1)
-        {
-            Contiguous(src, dst, n);
-            return;
-        }
-        for (int i = 0; i < n; i++) dst[i] = src[(long)i * stride];
-    }
-
     /// <summary>dst[i] = src[i] for i in [0, n).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Contiguous(float* src, float* dst, int n)

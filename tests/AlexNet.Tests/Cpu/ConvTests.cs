@@ -19,6 +19,7 @@ public class ConvTests
         new ConvGeometry(2, 2, 5, 6, 2, 2, 2, 1, 1, 2, 2, 1),
         new ConvGeometry(1, 2, 3, 40, 66, 1, 3, 1, 1, 0, 1, 2),
         new ConvGeometry(2, 4, 23, 23, 32, 3, 3, 1, 1, 1, 1, 2),
+        new ConvGeometry(2, 64, 5, 5, 18, 3, 3, 1, 1, 1, 1, 1),
     };
 
     [Theory]

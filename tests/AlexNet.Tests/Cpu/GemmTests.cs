@@ -8,7 +8,7 @@ public class GemmTests
     public static TheoryData<int, int, int> Sizes() => new()
     {
         { 1, 1, 1 }, { 1, 7, 3 }, { 7, 1, 5 }, { 5, 9, 1 }, { 7, 33, 65 }, { 33, 65, 7 }, { 65, 130, 33 },
-        { 130, 65, 131 }, { 13, 300, 17 }, { 200, 3, 257 }, { 97, 161, 290 }, { 64, 64, 64 }, { 1, 300, 300 },
+        { 130, 65, 131 }, { 13, 300, 17 }, { 200, 3, 257 }, { 97, 161, 290 }, { 64, 64, 64 }, { 1, 300, 300 }, { 5, 37, 2100 },
     };
 
     /// <summary>Every path this machine can run: the portable one always, the SIMD ones where supported.</summary>
