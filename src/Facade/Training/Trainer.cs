@@ -93,6 +93,9 @@ public sealed class Trainer
             epoch++;
             lastEpochSeconds = clock.Elapsed.TotalSeconds;
             elapsed += lastEpochSeconds;
+            if (decision == ScheduleDecision.Continue && _options.TimeBudget is { } b && _options.FinalDropEpochs > 0 && schedule.State.Drops == 0
+                && epoch < _options.Epochs && (b.TotalSeconds - elapsed) / lastEpochSeconds < _options.FinalDropEpochs + 1 && schedule.ForceDrop())
+                decision = ScheduleDecision.Dropped;
             var record = new EpochRecord(epoch, rate, trainLoss, trainError, validation.Loss, validation.Top1Error, validation.Top5Error,
                                          imagesPerSecond, lastEpochSeconds, elapsed, decision);
             history.Add(record);
