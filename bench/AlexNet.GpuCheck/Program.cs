@@ -67,6 +67,8 @@ if (!options.SkipEquivalence)
         }
     }
     Console.WriteLine($"EQUIVALENCE {passed} passed, {total - passed} failed");
+    Console.WriteLine("convolution algorithms chosen for the equivalence cases:");
+    foreach (var line in gpu.ConvolutionAlgorithms) Console.WriteLine("  " + line);
     Guard("Live buffers after the equivalence run", () =>
         Console.WriteLine($"cuda live buffers {gpu.Memory.LiveBuffers} (expect 0), cpu live buffers {cpu.Memory.LiveBuffers} (expect 0)"));
 }

@@ -10,9 +10,13 @@ namespace AlexNet.Gpu;
 /// </summary>
 internal sealed class ConvolutionPlan : IDisposable
 {
+    /// <summary>The convolution this plan is for.</summary>
+    public ConvGeometry Geometry { get; }
+
     /// <summary>Creates the descriptors and checks cuDNN's output size against the geometry's.</summary>
     public ConvolutionPlan(ConvGeometry g, int mathType)
     {
+        Geometry = g;
         X = TensorDescriptor.Create(g.Batch, g.InChannels, g.InHeight, g.InWidth);
         W = FilterDescriptor.Create(g.OutChannels, g.InChannelsPerGroup, g.KernelHeight, g.KernelWidth);
         Y = TensorDescriptor.Create(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);

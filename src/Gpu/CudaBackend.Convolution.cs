@@ -9,6 +9,14 @@ public sealed partial class CudaBackend
     private const int BwdDataAlgo1 = 1;
     private const int BwdFilterAlgo1 = 1;
 
+    /// <summary>
+    /// Backward-data algorithms not used for grouped convolutions: FFT, FFT_TILING and WINOGRAD_NONFUSED. On an H200
+    /// with cuDNN 9.19 one of them gave wrong input gradients for a grouped 5×5 convolution (max relative error 0.18
+    /// against the CPU reference, bench/results/gpu-check-h200-2026-11-27.log); other projects report the same family
+    /// of failures for grouped convolutions (PaddlePaddle#20712).
+    /// </summary>
+    private static readonly int[] GroupedBackwardDataExcluded = [2, 3, 5];
+
     private readonly Dictionary<ConvGeometry, ConvolutionPlan> _convPlans = new();
     private nint _workspace;
     private long _workspaceBytes;
@@ -152,18 +160,19 @@ public sealed partial class CudaBackend
     private unsafe AlgorithmChoice ChooseBackwardData(ConvolutionPlan p)
     {
         p.UseMath(DefaultConvMath);
+        int[] excluded = p.Geometry.Groups > 1 ? GroupedBackwardDataExcluded : [];
         Cudnn.Check(Cudnn.cudnnGetConvolutionBackwardDataAlgorithmMaxCount(_cudnn.Value, out int max));
         var perf = new ConvolutionAlgoPerf[Math.Max(max, 1)];
         fixed (ConvolutionAlgoPerf* r = perf)
         {
             if (_options.BenchmarkConvolutionAlgorithms &&
                 Cudnn.cudnnFindConvolutionBackwardDataAlgorithm(_cudnn.Value, p.W.Value, p.Y.Value, p.Conv.Value, p.X.Value, perf.Length, out int found, r) == 0 &&
-                Pick(perf, found, "find") is { } measured)
+                Pick(perf, found, "find", excluded) is { } measured)
             {
                 return measured;
             }
             if (Cudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(_cudnn.Value, p.W.Value, p.Y.Value, p.Conv.Value, p.X.Value, perf.Length, out int got, r) == 0 &&
-                Pick(perf, got, "heuristic") is { } guessed)
+                Pick(perf, got, "heuristic", excluded) is { } guessed)
             {
                 return guessed;
             }
@@ -199,12 +208,13 @@ public sealed partial class CudaBackend
     /// The first usable result in cuDNN's order (fastest first): status SUCCESS, deterministic, workspace within the
     /// limit and, unless TF32 is allowed, not a tensor-op math type. Without TF32 the algorithm runs with FMA math.
     /// </summary>
-    private AlgorithmChoice? Pick(ConvolutionAlgoPerf[] perf, int count, string source)
+    private AlgorithmChoice? Pick(ConvolutionAlgoPerf[] perf, int count, string source, int[]? excluded = null)
     {
         for (int i = 0; i < Math.Min(count, perf.Length); i++)
         {
             var r = perf[i];
             if (r.Status != Cudnn.StatusSuccess || r.Determinism != Cudnn.Deterministic) continue;
+            if (excluded is not null && excluded.Contains(r.Algo)) continue;
             if ((long)r.Memory > _options.MaxWorkspaceBytes) continue;
             bool tensorOps = r.MathType is Cudnn.TensorOpMath or 2;
             if (tensorOps && !_options.AllowTf32) continue;

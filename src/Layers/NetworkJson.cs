@@ -103,25 +103,38 @@ internal static class NetworkJson
         }
         using (doc)
         {
-            var root = new Fields(doc.RootElement, "network");
-            var format = root.String("format");
-            if (format != Format) throw new FormatException($"Network JSON: 'format' is '{format}', expected '{Format}'.");
-            int version = root.Int("version");
-            if (version != Version) throw new FormatException($"Network JSON: version {version} is not supported (this library reads version {Version}).");
-            var input = root.Array("input").Select((e, i) => Fields.IntOf(e, $"network.input[{i}]")).ToArray();
-            var layers = ReadLayers(root.Array("layers"), "layers");
-            root.End();
-            Shape shape;
             try
             {
-                shape = new Shape(input);
+                return Interpret(doc.RootElement);
             }
-            catch (ArgumentException e)
+            catch (InvalidOperationException e)
             {
-                throw new FormatException($"Network JSON: 'input' {e.Message}", e);
+                // JsonElement throws this for strings that parse but cannot be decoded (a lone surrogate escape).
+                throw new FormatException($"Network JSON is not valid JSON: {e.Message}", e);
             }
-            return Network.Create(shape, layers);
         }
+    }
+
+    private static Network Interpret(JsonElement element)
+    {
+        var root = new Fields(element, "network");
+        var format = root.String("format");
+        if (format != Format) throw new FormatException($"Network JSON: 'format' is '{format}', expected '{Format}'.");
+        int version = root.Int("version");
+        if (version != Version) throw new FormatException($"Network JSON: version {version} is not supported (this library reads version {Version}).");
+        var input = root.Array("input").Select((e, i) => Fields.IntOf(e, $"network.input[{i}]")).ToArray();
+        var layers = ReadLayers(root.Array("layers"), "layers");
+        root.End();
+        Shape shape;
+        try
+        {
+            shape = new Shape(input);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"Network JSON: 'input' {e.Message}", e);
+        }
+        return Network.Create(shape, layers);
     }
 
     private static List<Layer> ReadLayers(IReadOnlyList<JsonElement> items, string where) =>

@@ -87,6 +87,8 @@ internal static class SafeTensors
         stream.ReadExactly(header);
         long dataStart = 8 + (long)headerLength, dataLength = fileLength - dataStart;
 
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+            throw new CheckpointFormatException(path, "the header is not valid JSON (its bytes are not valid UTF-8).");
         JsonDocument doc;
         try
         {
@@ -98,20 +100,33 @@ internal static class SafeTensors
         }
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new CheckpointFormatException(path, $"the header must be a JSON object, not {doc.RootElement.ValueKind}.");
-            var entries = new List<Entry>();
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var p in doc.RootElement.EnumerateObject())
+            try
             {
-                if (!names.Add(p.Name)) throw new CheckpointFormatException(path, $"the header names '{p.Name}' twice.");
-                if (p.Name == "__metadata__") ReadMetadata(p.Value, metadata, path);
-                else entries.Add(ReadEntry(p.Name, p.Value, dataLength, path));
+                return Interpret(doc.RootElement, dataStart, dataLength, path);
             }
-            CheckTiling(entries, dataLength, path);
-            return new Header(entries, metadata, dataStart);
+            catch (InvalidOperationException e)
+            {
+                // JsonElement throws this for strings that parse but cannot be decoded (a lone surrogate escape).
+                throw new CheckpointFormatException(path, $"the header is not valid JSON ({e.Message}).", e);
+            }
         }
+    }
+
+    private static Header Interpret(JsonElement root, long dataStart, long dataLength, string path)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new CheckpointFormatException(path, $"the header must be a JSON object, not {root.ValueKind}.");
+        var entries = new List<Entry>();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in root.EnumerateObject())
+        {
+            if (!names.Add(p.Name)) throw new CheckpointFormatException(path, $"the header names '{p.Name}' twice.");
+            if (p.Name == "__metadata__") ReadMetadata(p.Value, metadata, path);
+            else entries.Add(ReadEntry(p.Name, p.Value, dataLength, path));
+        }
+        CheckTiling(entries, dataLength, path);
+        return new Header(entries, metadata, dataStart);
     }
 
     /// <summary>Reads one tensor's values (already validated by <see cref="ReadHeader"/>).</summary>

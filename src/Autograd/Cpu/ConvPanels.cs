@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using AlexNet.Autograd.Kernels;
 
 namespace AlexNet.Autograd.Cpu;
@@ -5,15 +6,16 @@ namespace AlexNet.Autograd.Cpu;
 /// <summary>
 /// op(B) of a convolution as a GEMM, unfolded straight from one image's group of channels into packed panels (im2col
 /// fused with packing, so the column matrix never exists): B[p, j] is input channel/offset p = (c, ki, kj) at output
-/// position j = (oy, ox), zero in the padding.
+/// position j = (oy, ox). The image is already zero-padded (<see cref="PaddedImages"/>), so every read is in bounds
+/// and each run of output columns is one strided copy.
 /// </summary>
-internal readonly unsafe struct ImageColumnsB(float* image, ConvGeometry g) : IPanelSourceB
+internal readonly unsafe struct ImageColumnsB(float* image, ConvGeometry g, PaddedImages.Layout layout) : IPanelSourceB
 {
     /// <inheritdoc/>
     public void Pack(int p0, int j0, int kc, int cols, int nr, float* destination)
     {
-        int h = g.InHeight, w = g.InWidth, kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth;
-        int sh = g.StrideHeight, sw = g.StrideWidth, ph = g.PadHeight, pw = g.PadWidth;
+        int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth, sw = g.StrideWidth, wp = layout.Width;
+        long planeSize = layout.PlaneSize;
         // Cut the columns into runs that stay in one output row and one micro-panel; the runs are the same for every step.
         var runs = ConvScratch.Current.Runs;
         int count = 0;
@@ -21,38 +23,42 @@ internal readonly unsafe struct ImageColumnsB(float* image, ConvGeometry g) : IP
         {
             int oy = j / ow, ox = j % ow, local = j - j0;
             int length = Math.Min(Math.Min(ow - ox, j0 + cols - j), nr - local % nr);
-            runs[count++] = new Run(oy, ox, length, local / nr * kc * nr + local % nr);
+            runs[count++] = new Run((oy * g.StrideHeight * wp) + ox * sw, length, local / nr * kc * nr + local % nr);
             j += length;
         }
-        int kidx = p0, c = kidx / (kh * kw), ki = kidx / kw % kh, kj = kidx % kw;
-        for (int p = 0; p < kc; p++)
+        int c = p0 / (kh * kw), ki = p0 / kw % kh, kj = p0 % kw;
+        fixed (Run* first = runs)
         {
-            float* plane = image + (long)c * h * w;
-            // Output columns whose input column lies inside the image: 0 ≤ ox·sw − pw + kj < w.
-            int first = Math.Min(ow, CeilDivPositive(pw - kj, sw));
-            int last = Math.Max(first, Math.Min(ow, CeilDivPositive(w + pw - kj, sw)));
-            for (int r = 0; r < count; r++)
+            for (int p = 0; p < kc; p++)
             {
-                var run = runs[r];
-                float* d = destination + run.Offset + p * nr;
-                int iy = run.Oy * sh - ph + ki;
-                if ((uint)iy >= (uint)h)
+                float* src = image + c * planeSize + ki * wp + kj;
+                float* dst = destination + p * nr;
+                Run* end = first + count;
+                if (sw == 1 && nr >= 16 && p < kc - 1)
                 {
-                    SmallCopy.Clear(d, run.Length);
-                    continue;
+                    // Whole-vector copies that may run past a run's end: the overflow lands on columns a later run of this
+                    // step, or the next step, rewrites (the last step copies exactly; a micro-panel row holds at least
+                    // 16 columns), and reads stay inside the padded copy's slack.
+                    for (Run* run = first; run < end; run++)
+                    {
+                        float* from = src + run->Source, to = dst + run->Destination;
+                        Vector512.Store(Vector512.Load(from), to);
+                        if (run->Length > 16) Vector512.Store(Vector512.Load(from + 16), to + 16);
+                    }
                 }
-                int a = Math.Clamp(first, run.Ox, run.Ox + run.Length), b = Math.Clamp(last, run.Ox, run.Ox + run.Length);
-                SmallCopy.Clear(d, a - run.Ox);
-                SmallCopy.Strided(plane + (long)iy * w + a * sw - pw + kj, sw, d + (a - run.Ox), b - a);
-                SmallCopy.Clear(d + (b - run.Ox), run.Ox + run.Length - b);
-            }
-            if (++kj == kw)
-            {
-                kj = 0;
-                if (++ki == kh)
+                else
                 {
-                    ki = 0;
-                    c++;
+                    for (Run* run = first; run < end; run++)
+                        SmallCopy.Strided(src + run->Source, sw, dst + run->Destination, run->Length);
+                }
+                if (++kj == kw)
+                {
+                    kj = 0;
+                    if (++ki == kh)
+                    {
+                        ki = 0;
+                        c++;
+                    }
                 }
             }
         }
@@ -67,58 +73,47 @@ internal readonly unsafe struct ImageColumnsB(float* image, ConvGeometry g) : IP
     /// <summary>⌈a / b⌉ for b &gt; 0, and 0 when a ≤ 0.</summary>
     internal static int CeilDivPositive(int a, int b) => a <= 0 ? 0 : (a + b - 1) / b;
 
-    /// <summary>A run of output columns: output row, first output column, length, offset in the packed block.</summary>
-    internal readonly record struct Run(int Oy, int Ox, int Length, int Offset);
+    /// <summary>A run of output columns: offset of its first input in a padded plane, length, offset in the packed block.</summary>
+    internal readonly record struct Run(int Source, int Length, int Destination);
 }
 
 /// <summary>
-/// op(B) of the weight gradient as a GEMM over the whole batch: B[p, j] is the unfolded input at position
-/// p = (image, oy, ox) for channel/offset j = (c, ki, kj) of one group; zero in the padding.
+/// op(B) of the weight gradient as a GEMM over the whole batch: B[p, j] is the unfolded, zero-padded input
+/// (<see cref="PaddedImages"/>) at position p = (image, oy, ox) for channel/offset j = (c, ki, kj) of one group.
 /// </summary>
-internal readonly unsafe struct ImageRowsB(float* groupInput, ConvGeometry g) : IPanelSourceB
+internal readonly unsafe struct ImageRowsB(float* groupInput, ConvGeometry g, PaddedImages.Layout layout) : IPanelSourceB
 {
     /// <inheritdoc/>
     public void Pack(int p0, int j0, int kc, int cols, int nr, float* destination)
     {
-        int h = g.InHeight, w = g.InWidth, kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth;
-        int spatial = g.OutHeight * ow;
-        long imageStride = (long)g.InChannels * h * w;
-        var scratch = ConvScratch.Current;
-        int* offsets = scratch.Offsets, kis = scratch.Kis, kjs = scratch.Kjs;
+        int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth, wp = layout.Width;
+        int spatial = g.OutHeight * ow, rowStep = g.StrideHeight * wp, colStep = g.StrideWidth;
+        int* offsets = ConvScratch.Current.Offsets;
         for (int jr = 0; jr < cols; jr += nr)
         {
             int width = Math.Min(nr, cols - jr);
             float* panel = destination + (long)(jr / nr) * kc * nr;
             for (int t = 0; t < width; t++)
             {
-                int kidx = j0 + jr + t, c = kidx / (kh * kw), ki = kidx / kw % kh, kj = kidx % kw;
-                offsets[t] = (c * h + ki) * w + kj;
-                kis[t] = ki;
-                kjs[t] = kj;
+                int kidx = j0 + jr + t;
+                offsets[t] = (int)(kidx / (kh * kw) * layout.PlaneSize) + kidx / kw % kh * wp + kidx % kw;
             }
             int n = p0 / spatial, s = p0 % spatial, oy = s / ow, ox = s % ow;
+            float* image = groupInput + n * layout.ImageSize;
             for (int p = 0; p < kc; p++)
             {
                 float* d = panel + p * nr;
-                int iy0 = oy * g.StrideHeight - g.PadHeight, ix0 = ox * g.StrideWidth - g.PadWidth;
-                float* origin = groupInput + n * imageStride + (long)iy0 * w + ix0;
-                if (iy0 >= 0 && ix0 >= 0 && iy0 + kh <= h && ix0 + kw <= w)
-                {
-                    for (int t = 0; t < width; t++) d[t] = origin[offsets[t]];
-                }
-                else
-                {
-                    for (int t = 0; t < width; t++)
-                        d[t] = (uint)(iy0 + kis[t]) < (uint)h && (uint)(ix0 + kjs[t]) < (uint)w ? origin[offsets[t]] : 0f;
-                }
-                for (int t = width; t < nr; t++) d[t] = 0f;
+                float* origin = image + oy * rowStep + ox * colStep;
+                int t = 0;
+                for (; t < width; t++) d[t] = origin[offsets[t]];
+                for (; t < nr; t++) d[t] = 0f;
                 if (++ox == ow)
                 {
                     ox = 0;
                     if (++oy == g.OutHeight)
                     {
                         oy = 0;
-                        n++;
+                        image += layout.ImageSize;
                     }
                 }
             }

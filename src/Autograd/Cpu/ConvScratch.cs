@@ -6,7 +6,7 @@ internal sealed unsafe class ConvScratch
     [ThreadStatic]
     private static ConvScratch? t_current;
 
-    private readonly int[] _tables = GC.AllocateArray<int>(3 * GemmTile512.Columns, pinned: true);
+    private readonly int[] _tables = GC.AllocateArray<int>(GemmTile512.Columns, pinned: true);
 
     /// <summary>The calling thread's tables.</summary>
     public static ConvScratch Current => t_current ??= new ConvScratch();
@@ -16,10 +16,4 @@ internal sealed unsafe class ConvScratch
 
     /// <summary>Input offset of each column of a micro-panel.</summary>
     public int* Offsets => (int*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _tables[0]);
-
-    /// <summary>Kernel row of each column of a micro-panel.</summary>
-    public int* Kis => Offsets + GemmTile512.Columns;
-
-    /// <summary>Kernel column of each column of a micro-panel.</summary>
-    public int* Kjs => Offsets + 2 * GemmTile512.Columns;
 }

@@ -62,12 +62,15 @@ public sealed partial class CpuBackend
         // gradient element is summed by one thread in a fixed order (deterministic whatever the thread count).
         var (rowParts, colParts) = Split(g.Groups, og, kdim, mr, nr);
         int parts = g.Groups * rowParts * colParts;
+        var layout = PaddedImages.LayoutOf(g);
+        xa = (nint)PaddedImages.Create(this, (float*)xa, g, out var padded);
+        using var paddedOwner = padded;
         ParallelItems(parts, item =>
         {
             int gi = item / (rowParts * colParts), rp = item / colParts % rowParts, cp = item % colParts;
             int rowTiles = (og + mr - 1) / mr, colTiles = (kdim + nr - 1) / nr;
             var a = new BatchRowsA((float*)ga + (long)gi * og * spatial, g);
-            var b = new ImageRowsB((float*)xa + (long)gi * cg * g.InHeight * g.InWidth, g);
+            var b = new ImageRowsB((float*)xa + gi * cg * layout.PlaneSize, g, layout);
             PackedGemm.Run(path, ref a, ref b,
                 rowTiles * rp / rowParts * mr, Math.Min(og, rowTiles * (rp + 1) / rowParts * mr),
                 colTiles * cp / colParts * nr, Math.Min(kdim, colTiles * (cp + 1) / colParts * nr),
@@ -109,13 +112,15 @@ public sealed partial class CpuBackend
         // Enough column blocks that each fits the packed-B buffer and every thread gets at least two work items.
         int colBlocks = Math.Max((spatial + PackedGemm.NC - 1) / PackedGemm.NC, (2 * Threads + g.Batch * g.Groups - 1) / Math.Max(g.Batch * g.Groups, 1));
         colBlocks = Math.Min(colBlocks, colTiles);
-        nint xa = (nint)x, ba = (nint)bias, ya = (nint)y, wa = (nint)packedWeights.Pointer;
+        var layout = PaddedImages.LayoutOf(g);
+        nint xa = (nint)PaddedImages.Create(this, x, g, out var padded), ba = (nint)bias, ya = (nint)y, wa = (nint)packedWeights.Pointer;
+        using var paddedOwner = padded;
         ParallelItems(g.Batch * g.Groups * colBlocks, item =>
         {
             int n = item / (g.Groups * colBlocks), gi = item / colBlocks % g.Groups, cb = item % colBlocks;
             int j0 = colTiles * cb / colBlocks * nr, j1 = Math.Min(spatial, colTiles * (cb + 1) / colBlocks * nr);
             var a = new PrepackedA((float*)wa + gi * packedLength, (og + mr - 1) / mr * mr);
-            var b = new ImageColumnsB((float*)xa + ((long)n * g.InChannels + gi * cg) * g.InHeight * g.InWidth, g);
+            var b = new ImageColumnsB((float*)xa + n * layout.ImageSize + gi * cg * layout.PlaneSize, g, layout);
             float* yout = (float*)ya + ((long)n * g.OutChannels + gi * og) * spatial;
             PackedGemm.Run(path, ref a, ref b, 0, og, j0, j1, kdim, 0f, yout, spatial);
             if (ba != 0)

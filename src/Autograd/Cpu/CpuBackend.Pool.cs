@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using AlexNet.Autograd.Kernels;
 
@@ -11,19 +12,36 @@ public sealed partial class CpuBackend
         Validate(g);
         nint xa = (nint)Cpu(x, g.InputCount).Pointer;
         nint ya = (nint)Cpu(y, g.OutputCount).Pointer;
-        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth, w = g.InWidth;
         For(g.Batch * g.Channels, Math.Max(1, 4096 / Math.Max(outPlane, 1)), (s, e) =>
         {
+            using var scratch = Rent(w);
+            var column = scratch.Array.AsSpan(0, w);
             for (int p = s; p < e; p++)
             {
                 float* src = (float*)xa + (long)p * inPlane;
                 float* dst = (float*)ya + (long)p * outPlane;
                 for (int oy = 0; oy < g.OutHeight; oy++)
                 {
+                    // Max down the window's rows for every input column at once (vectorised), then across each window.
+                    int y0 = oy * g.StrideHeight - g.PadHeight;
+                    int top = Math.Max(y0, 0), bottom = Math.Min(y0 + g.KernelHeight, g.InHeight);
+                    float* output = dst + oy * g.OutWidth;
+                    if (top >= bottom)
+                    {
+                        new Span<float>(output, g.OutWidth).Fill(float.NegativeInfinity);
+                        continue;
+                    }
+                    new ReadOnlySpan<float>(src + top * w, w).CopyTo(column);
+                    for (int iy = top + 1; iy < bottom; iy++)
+                        TensorPrimitives.Max(column, new ReadOnlySpan<float>(src + iy * w, w), column);
                     for (int ox = 0; ox < g.OutWidth; ox++)
                     {
-                        int arg = ArgMax(src, g, oy, ox);
-                        dst[oy * g.OutWidth + ox] = arg < 0 ? float.NegativeInfinity : src[arg];
+                        int x0 = ox * g.StrideWidth - g.PadWidth;
+                        int left = Math.Max(x0, 0), right = Math.Min(x0 + g.KernelWidth, w);
+                        float best = left < right ? column[left] : float.NegativeInfinity;
+                        for (int ix = left + 1; ix < right; ix++) best = Math.Max(best, column[ix]);
+                        output[ox] = best;
                     }
                 }
             }

@@ -83,13 +83,14 @@ internal static unsafe class PackedGemm
                         int cols = Math.Min(nr, nc - jr);
                         float* panelB = bp + (long)(jr / nr) * kc * nr;
                         float* ct = c + (long)ir * ldc + jc + jr;
-                        if (rows == mr && cols == nr)
+                        var (tileRows, tileCols) = TileShape(path, rows, cols);
+                        if (rows == tileRows && cols == tileCols)
                         {
-                            Tile(path, kc, panelA, panelB, ct, ldc, mode, beta);
+                            Tile(path, rows, cols, kc, panelA, panelB, ct, ldc, mode, beta);
                         }
                         else
                         {
-                            Tile(path, kc, panelA, panelB, tile, nr, TileMode.Overwrite, 0f);
+                            Tile(path, rows, cols, kc, panelA, panelB, tile, nr, TileMode.Overwrite, 0f);
                             Merge(tile, nr, rows, cols, ct, ldc, mode, beta);
                         }
                     }
@@ -107,12 +108,40 @@ internal static unsafe class PackedGemm
         Run(path, ref sa, ref sb, 0, m, 0, n, k, beta, c, ldc);
     }
 
+    /// <summary>
+    /// The tile a micro-kernel computes for an edge of <paramref name="rows"/> × <paramref name="cols"/>: AVX-512 has
+    /// kernels for every even row count and for 16 or 32 columns; the other paths always compute a full tile.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(GemmPath path, int kc, float* a, float* b, float* c, int ldc, TileMode mode, float beta)
+    private static (int Rows, int Columns) TileShape(GemmPath path, int rows, int cols) => path == GemmPath.Avx512
+        ? ((rows + 1) & ~1, cols > 16 ? 32 : 16)
+        : TileOf(path);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(GemmPath path, int rows, int cols, int kc, float* a, float* b, float* c, int ldc, TileMode mode, float beta)
     {
-        if (path == GemmPath.Avx512) GemmTile512.Tile(kc, a, b, c, ldc, mode, beta);
+        if (path == GemmPath.Avx512)
+        {
+            if (cols > 16) Tile512<Const1>(rows, kc, a, b, c, ldc, mode, beta);
+            else Tile512<Const0>(rows, kc, a, b, c, ldc, mode, beta);
+        }
         else if (path == GemmPath.Avx2) GemmTile256.Tile(kc, a, b, c, ldc, mode, beta);
         else GemmTile128.Tile(kc, a, b, c, ldc, mode, beta);
+    }
+
+    private static void Tile512<TWide>(int rows, int kc, float* a, float* b, float* c, int ldc, TileMode mode, float beta)
+        where TWide : ITileConstant
+    {
+        switch ((rows + 1) >> 1)
+        {
+            case 7: GemmTile512.Tile<Const14, TWide>(kc, a, b, c, ldc, mode, beta); break;
+            case 6: GemmTile512.Tile<Const12, TWide>(kc, a, b, c, ldc, mode, beta); break;
+            case 5: GemmTile512.Tile<Const10, TWide>(kc, a, b, c, ldc, mode, beta); break;
+            case 4: GemmTile512.Tile<Const8, TWide>(kc, a, b, c, ldc, mode, beta); break;
+            case 3: GemmTile512.Tile<Const6, TWide>(kc, a, b, c, ldc, mode, beta); break;
+            case 2: GemmTile512.Tile<Const4, TWide>(kc, a, b, c, ldc, mode, beta); break;
+            default: GemmTile512.Tile<Const2, TWide>(kc, a, b, c, ldc, mode, beta); break;
+        }
     }
 
     /// <summary>Combines the valid part of an edge tile with C.</summary>

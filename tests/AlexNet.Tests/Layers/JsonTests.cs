@@ -52,6 +52,7 @@ public sealed class JsonTests
     [InlineData("""{"format":"alexnet.network","version":1,"input":[4],"layers":[{"type":"dense","name":"d","out":"2","weightStd":0.01,"biasInit":0}]}""", "must be a 32-bit integer")]
     [InlineData("""{"format":"alexnet.network","version":1,"input":[4],"layers":[{"type":"dropout","name":"d","p":1e400}]}""", "finite number")]
     [InlineData("""{"format":"alexnet.network","version":1,"input":[4],"input":[4],"layers":[]}""", "twice")]
+    [InlineData("""{"format":"alexnet.network","version":1,"input":[4],"layers":[{"type":"relu","name":"\ud800"}]}""", "not valid JSON")]
     public void MalformedDocumentsGiveAFormatException(string json, string message)
     {
         var e = Assert.Throws<FormatException>(() => Network.FromJson(json));
