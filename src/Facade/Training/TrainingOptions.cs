@@ -17,9 +17,10 @@ public sealed record TrainingOptions
     public TimeSpan? TimeBudget { get; init; }
 
     /// <summary>
-    /// With a <see cref="TimeBudget"/>: when the budget leaves room for at most this many more epochs and the rate was
-    /// never divided, divide it once now, so that a run too short for a plateau still ends with a low-rate phase
-    /// (0 turns it off). This depends on measured time, so a budgeted run is reproducible only up to when it drops.
+    /// With a <see cref="TimeBudget"/>: when the budget leaves room for at most this many more epochs, they are at most
+    /// a quarter of the run, and the rate was never divided, divide it once now, so that a run too short for a plateau
+    /// still ends with a low-rate phase (0 turns it off). This depends on measured time, so a budgeted run is
+    /// reproducible only up to when it drops.
     /// </summary>
     public int FinalDropEpochs { get; init; }
 
