@@ -30,14 +30,16 @@ internal static class TrainCommand
         var lr = new Option<float>("--lr") { Description = "Initial learning rate (the paper: 0.01)", DefaultValueFactory = _ => 0.01f };
         var momentum = new Option<float>("--momentum") { Description = "Momentum", DefaultValueFactory = _ => 0.9f };
         var decay = new Option<float>("--weight-decay") { Description = "Weight decay", DefaultValueFactory = _ => 5e-4f };
-        var patience = new Option<int>("--patience") { Description = "Epochs without a new best validation error before the learning rate is divided by 10", DefaultValueFactory = _ => 1 };
+        var patience = new Option<int>("--patience") { Description = "Epochs without a new best validation error before the learning rate is divided by 10", DefaultValueFactory = _ => 2 };
+        var finalDrop = new Option<int>("--final-drop-epochs") { Description = "With a time budget: divide the learning rate once when only this many epochs fit and no plateau has dropped it yet (0: off)", DefaultValueFactory = _ => 2 };
+        var raw = new Option<bool>("--raw-pixels") { Description = "Feed pixel values minus the mean unscaled, as the paper (default for the alexnet presets); otherwise the fashion preset scales them to unit variance" };
         var drops = new Option<int>("--max-drops") { Description = "Most learning-rate drops; the plateau after the last ends training", DefaultValueFactory = _ => 3 };
         var seed = new Option<long>("--seed", "-s") { Description = "Seed of every random choice (initialisation, order, augmentation, dropout)", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--output", "-o") { Description = "Run folder (default: runs/<data set>)" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in the output folder exactly where it stopped (its saved settings are used; --epochs and --minutes may be changed)" };
         var validation = new Option<int>("--validation") { Description = "Fashion-MNIST training images held out for validation (0: validate on the test set)", DefaultValueFactory = _ => 5000 };
         var workers = new Option<int>("--workers") { Description = "Threads preparing batches in the background", DefaultValueFactory = _ => 1 };
-        var padding = new Option<int?>("--padding") { Description = "Pixels of padding for random crops (default: 2 for Fashion-MNIST, 0 for folders)" };
+        var padding = new Option<int?>("--padding") { Description = "Pixels of padding for random pad-and-crop shifts of small images (default 0: none; folders crop 227 of 256 without padding)" };
         var noFlip = new Option<bool>("--no-flip") { Description = "Turn off horizontal reflections" };
         var noCrop = new Option<bool>("--no-random-crop") { Description = "Turn off random crops (centre crop)" };
         var rotate = new Option<float>("--rotate") { Description = "Random rotation up to ± this many degrees (0: off, as the paper)", DefaultValueFactory = _ => 0f };
@@ -50,7 +52,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train AlexNet with the paper's recipe (SGD momentum 0.9, weight decay 5e-4, lr 0.01 ÷ 10 on plateaus, crops, flips, PCA colour)")
         {
-            data, fashionDir, preset, towers, epochs, minutes, batch, lr, momentum, decay, patience, drops, seed, device, threads,
+            data, fashionDir, preset, towers, epochs, minutes, batch, lr, momentum, decay, patience, finalDrop, raw, drops, seed, device, threads,
             output, resume, validation, workers, padding, noFlip, noCrop, rotate, pca, mean, tenCropValidation, tenCropTest, limit,
         };
         command.SetAction(parse =>
@@ -80,6 +82,7 @@ internal static class TrainCommand
                 Momentum = parse.GetValue(momentum),
                 WeightDecay = parse.GetValue(decay),
                 Patience = parse.GetValue(patience),
+                FinalDropEpochs = parse.GetValue(finalDrop),
                 MaxDrops = parse.GetValue(drops),
                 Seed = parse.GetValue(seed),
                 TenCropValidation = parse.GetValue(tenCropValidation),
@@ -87,13 +90,13 @@ internal static class TrainCommand
             };
             var folder = parse.GetValue(output) ?? Path.Combine("runs", Path.GetFileName(Path.TrimEndingDirectorySeparator(dataName)));
             return Run(set, options, parse.GetValue(preset) ?? set.DefaultPreset, parse.GetValue(towers), parse.GetValue(device)!,
-                       parse.GetValue(threads), folder, parse.GetValue(resume), Given(epochs), Given(minutes), parse.GetValue(tenCropTest));
+                       parse.GetValue(threads), folder, parse.GetValue(resume), Given(epochs), Given(minutes), parse.GetValue(tenCropTest), parse.GetValue(raw));
         });
         return command;
     }
 
     private static int Run(DataSet set, TrainingOptions requested, string presetName, int towers, string deviceName, int threads,
-                           string folder, bool resume, bool epochsGiven, bool minutesGiven, bool tenCropTest)
+                           string folder, bool resume, bool epochsGiven, bool minutesGiven, bool tenCropTest, bool rawPixels)
     {
         try
         {
@@ -130,11 +133,15 @@ internal static class TrainCommand
         {
             if (File.Exists(last))
                 throw new CliException($"'{folder}' already holds a run; continue it with --resume or choose another --output.");
-            options = requested;
             var clock = Stopwatch.StartNew();
             statistics = DatasetStatistics.Compute(set.Train, threads);
+            // The fashion preset's He initialisation expects unit-variance inputs: divide by the pixel standard deviation.
+            double pixelStd = 255 * Math.Sqrt(Enumerable.Range(0, statistics.Channels).Average(c => statistics.Covariance[c, c]));
+            options = ModelPresets.ExpectsUnitVariance(presetName) && !rawPixels && pixelStd > 0
+                ? requested with { Augmentation = requested.Augmentation with { Scale = (float)(1 / pixelStd) } }
+                : requested;
             Console.WriteLine($"training-set statistics: mean pixel [{string.Join(", ", statistics.MeanPixel.Select(v => Format.General(v)))}] from {statistics.ImageCount} images in {clock.Elapsed.TotalSeconds:F1} s");
-            var crop = options.Augmentation.CropSize;
+            int crop = options.Augmentation.CropSize;
             network = ModelPresets.Create(presetName, new Shape(set.Train.Channels, crop, crop), set.Train.ClassNames.Count, towers);
             var root = RandomKeys.Root(options.Seed);
             state = TrainingState.Start(network.Init(RandomKeys.Initialisation(root), backend), options);
@@ -230,8 +237,10 @@ internal static class TrainCommand
         Console.WriteLine($"data: {set.Name}: {set.Train.Count} training, {set.Validation.Count} validation{(set.Test is null ? "" : $", {set.Test.Count} test")} images of {set.Train.Channels}×{set.Train.Height}×{set.Train.Width}, {set.Train.ClassNames.Count} classes{(set.Note is null ? "" : $" ({set.Note})")}");
         Console.WriteLine($"network: {network}");
         var a = o.Augmentation;
-        Console.WriteLine($"augmentation: crop {a.CropSize}{(a.Padding > 0 ? $" of padding {a.Padding}" : "")}{(a.RandomCrop ? " random" : " centre")}, flip {(a.HorizontalFlip ? "on" : "off")}, rotation {(a.MaxRotationDegrees > 0 ? $"±{a.MaxRotationDegrees}°" : "off")}, PCA colour {(a.PcaStandardDeviation > 0 ? $"α~N(0, {a.PcaStandardDeviation})" : "off")}, mean {a.Mean}");
-        Console.WriteLine($"optimiser: SGD batch {o.BatchSize}, momentum {o.Momentum}, weight decay {o.WeightDecay}, lr {o.LearningRate} ÷ {o.DropFactor} after {o.Patience} epoch(s) without improvement (at most {o.MaxDrops} drops), {steps} steps per epoch");
+        bool shifts = a.RandomCrop && (a.CropSize < set.Train.Height || a.Padding > 0);
+        Console.WriteLine($"input: {a.CropSize}×{a.CropSize} {(shifts ? "random" : "centre")} crop of the {set.Train.Height}×{set.Train.Width} image{(a.Padding > 0 ? $" padded by {a.Padding}" : "")}, mean {a.Mean} subtracted, scale {Format.General(a.Scale)}");
+        Console.WriteLine($"augmentation: random crops {(shifts ? "on" : "off")}, flip {(a.HorizontalFlip ? "on" : "off")}, rotation {(a.MaxRotationDegrees > 0 ? $"±{a.MaxRotationDegrees}°" : "off")}, PCA colour {(a.PcaStandardDeviation > 0 ? $"α~N(0, {a.PcaStandardDeviation})" : "off")}");
+        Console.WriteLine($"optimiser: SGD batch {o.BatchSize}, momentum {o.Momentum}, weight decay {o.WeightDecay}, lr {o.LearningRate} ÷ {o.DropFactor} after {o.Patience} epoch(s) without improvement (at most {o.MaxDrops} drops{(o.TimeBudget is not null && o.FinalDropEpochs > 0 ? $"; once when only {o.FinalDropEpochs} epochs fit the budget" : "")}), {steps} steps per epoch");
         Console.WriteLine($"limits: {o.Epochs} epochs{(o.TimeBudget is { } t ? $", {t.TotalMinutes:G4} minutes" : "")}; seed {o.Seed}; device {device}; output {folder}");
     }
 }

@@ -10,7 +10,7 @@ internal static class EpochLine
     {
         var decision = r.Decision switch
         {
-            ScheduleDecision.Dropped => " | plateau: learning rate ÷ 10",
+            ScheduleDecision.Dropped => " | learning rate ÷ 10 (plateau or final phase of the budget)",
             ScheduleDecision.Stop => " | plateau after the last drop: done",
             _ => "",
         };

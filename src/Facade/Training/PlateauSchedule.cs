@@ -41,6 +41,17 @@ public sealed class PlateauSchedule
     /// <summary>The current learning rate.</summary>
     public float LearningRate => State.LearningRate;
 
+    /// <summary>Divides the learning rate now, as a plateau would, if a drop is left (used when a time budget leaves
+    /// too few epochs for a plateau to show).</summary>
+    /// <returns>True when the rate was divided.</returns>
+    public bool ForceDrop()
+    {
+        var s = State;
+        if (s.Drops >= MaxDrops) return false;
+        State = s with { LearningRate = s.LearningRate / Factor, EpochsSinceBest = 0, Drops = s.Drops + 1 };
+        return true;
+    }
+
     /// <summary>Takes the validation error of the epoch just finished and decides how to go on.</summary>
     /// <exception cref="ArgumentException">The error is NaN.</exception>
     public ScheduleDecision Observe(double validationError)

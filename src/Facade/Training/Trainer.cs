@@ -93,6 +93,8 @@ public sealed class Trainer
             epoch++;
             lastEpochSeconds = clock.Elapsed.TotalSeconds;
             elapsed += lastEpochSeconds;
+            if (decision == ScheduleDecision.Continue && FinalPhaseStarts(epoch, elapsed, lastEpochSeconds, schedule) && schedule.ForceDrop())
+                decision = ScheduleDecision.Dropped;
             var record = new EpochRecord(epoch, rate, trainLoss, trainError, validation.Loss, validation.Top1Error, validation.Top5Error,
                                          imagesPerSecond, lastEpochSeconds, elapsed, decision);
             history.Add(record);
@@ -101,6 +103,18 @@ public sealed class Trainer
         return new TrainingState(optimizer.Parameters.Map((_, t) => Ops.Copy(t, track: false)),
                                  optimizer.Velocity.Map((_, t) => Ops.Copy(t, track: false)),
                                  epoch, schedule.State, start.Key, history.ToArray(), elapsed, finished);
+    }
+
+    /// <summary>
+    /// True when a budgeted run should drop its rate now (see <see cref="TrainingOptions.FinalDropEpochs"/>): no drop
+    /// yet, at most that many more epochs fit the budget, and they are at most a quarter of the run, so a short run is
+    /// not spent mostly at the low rate.
+    /// </summary>
+    private bool FinalPhaseStarts(int epochsDone, double elapsed, double epochSeconds, PlateauSchedule schedule)
+    {
+        if (_options.TimeBudget is not { } budget || _options.FinalDropEpochs == 0 || schedule.State.Drops > 0 || epochsDone >= _options.Epochs) return false;
+        int fit = Math.Min((int)Math.Floor((budget.TotalSeconds - elapsed) / epochSeconds), _options.Epochs - epochsDone);
+        return fit >= 1 && fit <= _options.FinalDropEpochs && fit <= 0.25 * (epochsDone + fit);
     }
 
     private (double Loss, double Error, double ImagesPerSecond, bool Completed) TrainEpoch(

@@ -16,6 +16,14 @@ public sealed record TrainingOptions
     /// would end after it. Null for none.</summary>
     public TimeSpan? TimeBudget { get; init; }
 
+    /// <summary>
+    /// With a <see cref="TimeBudget"/>: when the budget leaves room for at most this many more epochs, they are at most
+    /// a quarter of the run, and the rate was never divided, divide it once now, so that a run too short for a plateau
+    /// still ends with a low-rate phase (0 turns it off). This depends on measured time, so a budgeted run is
+    /// reproducible only up to when it drops.
+    /// </summary>
+    public int FinalDropEpochs { get; init; }
+
     /// <summary>Images per step.</summary>
     public int BatchSize { get; init; } = 128;
 
@@ -66,6 +74,7 @@ public sealed record TrainingOptions
         if (MaxDrops < 0) throw new ArgumentException($"Max drops must be ≥ 0, got {MaxDrops}.");
         if (!(DropFactor > 1)) throw new ArgumentException($"Drop factor must be > 1, got {DropFactor}.");
         if (PrefetchDepth < 1) throw new ArgumentException($"Prefetch depth must be ≥ 1, got {PrefetchDepth}.");
+        if (FinalDropEpochs < 0) throw new ArgumentException($"Final drop epochs must be ≥ 0, got {FinalDropEpochs}.");
         if (Workers < 1) throw new ArgumentException($"Workers must be ≥ 1, got {Workers}.");
         if (TimeBudget is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"Time budget must be positive, got {t}.");
     }

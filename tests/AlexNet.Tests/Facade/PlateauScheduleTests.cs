@@ -38,6 +38,18 @@ public sealed class PlateauScheduleTests
     }
 
     [Fact]
+    public void AForcedDropCountsAgainstTheLimit()
+    {
+        var s = new PlateauSchedule(0.01f, patience: 5, maxDrops: 1);
+        s.Observe(0.3);
+        Assert.True(s.ForceDrop());
+        Assert.Equal(0.001f, s.LearningRate, 6);
+        Assert.False(s.ForceDrop());
+        Assert.Equal(0.001f, s.LearningRate, 6);
+        Assert.Equal(0.3, s.State.BestError);
+    }
+
+    [Fact]
     public void RejectsBadSettings()
     {
         Assert.Throws<ArgumentException>(() => new PlateauSchedule(0f, 1, 1));
