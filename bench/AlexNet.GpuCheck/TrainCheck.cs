@@ -112,13 +112,18 @@ internal static class TrainCheck
         {
             init.DisposeAll();
         }
-        var (deviceLosses, deviceParams, deviceSeconds) = SyntheticSteps(net, set, device, root, s.CompareBatch, s.CompareSteps, PaperLearningRate);
+        var (deviceLosses, _, deviceSeconds) = SyntheticSteps(net, set, device, root, s.CompareBatch, s.CompareSteps, PaperLearningRate);
         Console.WriteLine($"device: {s.CompareSteps} steps in {deviceSeconds:F1} s (first step includes cuDNN algorithm search)");
-        var (cpuLosses, cpuParams, cpuSeconds) = SyntheticSteps(net, set, cpu, root, s.CompareBatch, s.CompareSteps, PaperLearningRate);
+        var (cpuLosses, _, cpuSeconds) = SyntheticSteps(net, set, cpu, root, s.CompareBatch, s.CompareSteps, PaperLearningRate);
         Console.WriteLine($"cpu:    {s.CompareSteps} steps in {cpuSeconds:F1} s");
+        // Parameters are compared after the first step: with the paper's rate the synthetic loss jumps at step 2, and
+        // the later steps amplify float rounding differences (a 2026-11-27 H200 run saw up to 10% after 3 steps while
+        // the losses agreed to 7e-5), which says nothing about the kernels.
+        var (_, deviceParams, _) = SyntheticSteps(net, set, device, root, s.CompareBatch, 1, PaperLearningRate);
+        var (_, cpuParams, _) = SyntheticSteps(net, set, cpu, root, s.CompareBatch, 1, PaperLearningRate);
         bool ok = CompareLosses(cpuLosses, deviceLosses);
 
-        Console.WriteLine($"parameter change after {s.CompareSteps} steps, ‖Δw_device − Δw_cpu‖ / ‖Δw_cpu‖ per tensor (tolerance {DeltaTolerance:G2}):");
+        Console.WriteLine($"parameter change after the first step, ‖Δw_device − Δw_cpu‖ / ‖Δw_cpu‖ per tensor (tolerance {DeltaTolerance:G2}):");
         double worst = 0;
         foreach (var (name, w0) in initial)
         {
