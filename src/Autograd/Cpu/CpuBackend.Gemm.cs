@@ -12,7 +12,7 @@ public sealed partial class CpuBackend
 
     /// <inheritdoc/>
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) =>
-        Gemm(PackedGemm.Best, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
+        Gemm(Path, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
 
     /// <summary><see cref="Gemm(bool, bool, int, int, int, float, DeviceBuffer, DeviceBuffer, float, DeviceBuffer)"/> on a chosen path (tests cover every path).</summary>
     internal unsafe void Gemm(GemmPath path, bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c)

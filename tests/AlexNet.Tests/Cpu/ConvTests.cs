@@ -26,9 +26,9 @@ public class ConvTests
     [MemberData(nameof(Geometries))]
     public void ForwardMatchesNaiveLoops(ConvGeometry g)
     {
-        foreach (int threads in new[] { 1, 2, 3 })
+        foreach (var (threads, path) in Backends())
         {
-            using var backend = new CpuBackend(threads);
+            using var backend = new CpuBackend(threads) { Path = path };
             var (x, w, bias, _) = Inputs(g);
             using var bx = backend.Upload(x);
             using var bw = backend.Upload(w);
@@ -48,9 +48,9 @@ public class ConvTests
     [MemberData(nameof(Geometries))]
     public void BackwardMatchesNaiveLoops(ConvGeometry g)
     {
-        foreach (int threads in new[] { 1, 2, 3 })
+        foreach (var (threads, path) in Backends())
         {
-            using var backend = new CpuBackend(threads);
+            using var backend = new CpuBackend(threads) { Path = path };
             var (x, w, _, dy) = Inputs(g);
             using var bx = backend.Upload(x);
             using var bw = backend.Upload(w);
@@ -91,6 +91,16 @@ public class ConvTests
             Assert.Equal(live, backend.Memory.LiveBuffers);
             if (step == 0) pooledAfterFirst = backend.Memory.PooledBytes;
             else Assert.Equal(pooledAfterFirst, backend.Memory.PooledBytes);
+        }
+    }
+
+    /// <summary>1, 2 and 3 threads on the fastest micro-kernel, and 2 threads on each other one.</summary>
+    private static IEnumerable<(int Threads, GemmPath Path)> Backends()
+    {
+        foreach (int threads in new[] { 1, 2, 3 }) yield return (threads, PackedGemm.Best);
+        foreach (var path in GemmTests.Paths())
+        {
+            if (path != PackedGemm.Best) yield return (2, path);
         }
     }
 
