@@ -44,6 +44,7 @@ public class GemmTests
         {
             Check(path, true, false, 300, 1100, 600, 1f, 0.25f, threads: 2);
             Check(path, false, true, 523, 70, 300, 1f, 0f, threads: 3);
+            Check(path, false, false, 391, 600, 300, 1f, 0.5f, threads: 1);
         }
     }
 
