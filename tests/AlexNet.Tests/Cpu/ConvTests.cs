@@ -104,7 +104,7 @@ public class ConvTests
         }
     }
 
-    private static (float[] X, float[] W, float[] Bias, float[] Dy) Inputs(ConvGeometry g)
+    internal static (float[] X, float[] W, float[] Bias, float[] Dy) Inputs(ConvGeometry g)
     {
         int seed = g.Batch + 7 * g.InChannels + 31 * g.InHeight + 131 * g.OutChannels + 1013 * g.KernelHeight + 7919 * g.Groups;
         return (CpuTestData.Random(g.InputCount, seed), CpuTestData.Random(g.WeightCount, seed + 1),
@@ -133,7 +133,7 @@ public class ConvTests
         }
     }
 
-    private static (double[], double[]) NaiveForward(ConvGeometry g, float[] x, float[] w, float[]? bias)
+    internal static (double[], double[]) NaiveForward(ConvGeometry g, float[] x, float[] w, float[]? bias)
     {
         var y = new double[g.OutputCount];
         var bound = new double[g.OutputCount];
@@ -153,7 +153,7 @@ public class ConvTests
         return (y, bound);
     }
 
-    private static (double[], double[], double[], double[], double[], double[]) NaiveBackward(ConvGeometry g, float[] x, float[] w, float[] dy)
+    internal static (double[], double[], double[], double[], double[], double[]) NaiveBackward(ConvGeometry g, float[] x, float[] w, float[] dy)
     {
         var dx = new double[g.InputCount];
         var dxb = new double[g.InputCount];

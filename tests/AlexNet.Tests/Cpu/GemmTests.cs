@@ -115,7 +115,7 @@ public class GemmTests
         CpuTestData.Close(expected, bound, CpuTestData.Read(backend, bc, m * n));
     }
 
-    private static (double[] Value, double[] Bound) Naive(bool ta, bool tb, int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c)
+    internal static (double[] Value, double[] Bound) Naive(bool ta, bool tb, int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c)
     {
         var value = new double[m * n];
         var bound = new double[m * n];
