@@ -8,9 +8,9 @@ namespace AlexNet.Facade.Training;
 /// </summary>
 /// <remarks>
 /// Parameters stay immutable from the caller's side: the optimiser owns its own copies of the weights and of the
-/// velocities, replaces them with new tensors at every <see cref="Step"/> and disposes the old ones. Read
-/// <see cref="Parameters"/> again after each step. The update is composed of elementwise operations on the parameters'
-/// device, so it runs unchanged on every backend.
+/// velocities and overwrites them at every <see cref="Step"/> with the backend's fused kernel
+/// (<see cref="InPlace.SgdMomentumUpdate"/>, one pass per tensor), so <see cref="Parameters"/> is the same map from
+/// step to step and the caller's tensors are never touched.
 /// </remarks>
 public sealed class SgdMomentum : IDisposable
 {
