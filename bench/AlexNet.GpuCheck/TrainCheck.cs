@@ -285,10 +285,11 @@ internal static class TrainCheck
         Console.WriteLine($"{train.Count} training and {test.Count} test images from {folder}; statistics in {clock.Elapsed.TotalSeconds:F1} s");
         // The settings `alexnet train --data fashion-mnist` uses (samples/AlexNet.Train: DataSources.FashionAugmentation,
         // ModelPresets.Fashion, TrainCommand's defaults), validating on the test set as with --validation 0.
-        var augmentation = new AugmentationOptions { CropSize = FashionMnist.Size, Padding = 2 };
-        var network = Presets.AlexNet(1, FashionMnist.Size, FashionMnist.ClassNames.Count, 2,
-                                      conv1: 64, conv2: 128, conv3: 192, conv4: 192, conv5: 128, fc: 1024,
-                                      conv1Kernel: 3, conv1Stride: 1, conv1Pad: 1, conv2Kernel: 5);
+        // The fashion preset's He initialisation expects unit-variance inputs: divide by the pixel standard deviation,
+        // exactly as TrainCommand does.
+        double pixelStd = 255 * Math.Sqrt(Enumerable.Range(0, statistics.Channels).Average(c => statistics.Covariance[c, c]));
+        var augmentation = new AugmentationOptions { CropSize = FashionMnist.Size, Padding = 2, Scale = (float)(1 / pixelStd) };
+        var network = Presets.AlexNetFashion(1, FashionMnist.Size, FashionMnist.ClassNames.Count, 2);
         Console.WriteLine($"{network}");
         var options = new TrainingOptions
         {
@@ -302,7 +303,7 @@ internal static class TrainCheck
         };
         var transform = new ImageTransform(augmentation, train.Channels, train.Height, train.Width, statistics);
         Console.WriteLine($"batch {options.BatchSize}, learning rate {options.LearningRate}, momentum {options.Momentum}, weight decay {options.WeightDecay}, " +
-                          $"crops of 28 from the image padded by 2, flips, mean image; {train.Count / options.BatchSize} steps per epoch, {options.Epochs} epoch(s)");
+                          $"crops of 28 from the image padded by 2, flips, mean image, unit variance; {train.Count / options.BatchSize} steps per epoch, {options.Epochs} epoch(s)");
 
         var deviceRun = new StepRecorder(print: true, stopAfter: 0);
         var end = RunTrainer(network, train, test, transform, options, device, deviceRun);
