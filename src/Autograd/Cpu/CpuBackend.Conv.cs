@@ -56,7 +56,7 @@ public sealed partial class CpuBackend
         nint wa = (nint)Cpu(dw, g.WeightCount).Pointer;
         int cg = g.InChannelsPerGroup, og = g.OutChannelsPerGroup, spatial = g.OutHeight * g.OutWidth;
         int kdim = cg * g.KernelHeight * g.KernelWidth, depth = g.Batch * spatial;
-        var path = PackedGemm.Best;
+        var path = Path;
         var (mr, nr) = PackedGemm.TileOf(path);
         // dW_g = Σ over the batch of dy_g · colᵀ: one GEMM per group with the batch folded into k, so every weight
         // gradient element is summed by one thread in a fixed order (deterministic whatever the thread count).
@@ -103,7 +103,7 @@ public sealed partial class CpuBackend
     /// </summary>
     private unsafe void ConvolveImages(float* x, CpuBuffer packedWeights, float* bias, float* y, ConvGeometry g)
     {
-        var path = PackedGemm.Best;
+        var path = Path;
         var (mr, nr) = PackedGemm.TileOf(path);
         int og = g.OutChannelsPerGroup, cg = g.InChannelsPerGroup, spatial = g.OutHeight * g.OutWidth;
         int kdim = cg * g.KernelHeight * g.KernelWidth;
@@ -137,7 +137,7 @@ public sealed partial class CpuBackend
     /// <summary>Data gradient for strided convolutions: col = W_gᵀ·dy_g per image, then folded back (col2im).</summary>
     private unsafe void BackwardDataByFolding(float* dy, float* w, float* dx, ConvGeometry g)
     {
-        var path = PackedGemm.Best;
+        var path = Path;
         var (mr, _) = PackedGemm.TileOf(path);
         int cg = g.InChannelsPerGroup, og = g.OutChannelsPerGroup, spatial = g.OutHeight * g.OutWidth;
         int kdim = cg * g.KernelHeight * g.KernelWidth, plane = g.InHeight * g.InWidth;
@@ -171,7 +171,7 @@ public sealed partial class CpuBackend
     /// <summary>Packs one m×k weight operand per group into a pooled buffer (the caller disposes it).</summary>
     private unsafe CpuBuffer PrepackWeights(int groups, int m, int k, PackGroup pack)
     {
-        int mr = PackedGemm.TileOf(PackedGemm.Best).Rows;
+        int mr = PackedGemm.TileOf(Path).Rows;
         long length = PrepackedA.Length(m, k, mr);
         if (groups * length > int.MaxValue) throw new ArgumentException($"Convolution weights of {groups}×{m}×{k} are too large to pack.");
         var buffer = Rent((int)Math.Max(groups * length, 1));

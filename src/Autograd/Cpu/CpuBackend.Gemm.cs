@@ -7,12 +7,9 @@ public sealed partial class CpuBackend
     // Products below this many flops run on the calling thread: a thread hop costs more than the work.
     private const long ParallelGemmFlops = 1L << 21;
 
-    // Up to this many rows, A·Bᵀ runs as dot products (DotGemm) instead of packing a transposed B.
-    private const int DotGemmRows = 64;
-
     /// <inheritdoc/>
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) =>
-        Gemm(PackedGemm.Best, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
+        Gemm(Path, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
 
     /// <summary><see cref="Gemm(bool, bool, int, int, int, float, DeviceBuffer, DeviceBuffer, float, DeviceBuffer)"/> on a chosen path (tests cover every path).</summary>
     internal unsafe void Gemm(GemmPath path, bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c)
@@ -30,14 +27,6 @@ public sealed partial class CpuBackend
     {
         if (m == 0 || n == 0) return;
         int threads = 2L * m * n * k < ParallelGemmFlops ? 1 : Threads;
-        nint ap = (nint)a, bp = (nint)b, cp = (nint)c;
-        if (path == GemmPath.Avx512 && !transA && transB && m <= DotGemmRows)
-        {
-            int quads = (n + 3) / 4, parts = Math.Min(threads, quads);
-            ParallelItems(parts, t => DotGemm.Run(m, quads * t / parts * 4, Math.Min(n, quads * (t + 1) / parts * 4), k, alpha,
-                (float*)ap, lda, (float*)bp, ldb, beta, (float*)cp, ldc));
-            return;
-        }
         if (threads == 1)
         {
             PackedGemm.Run(path, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -45,6 +34,7 @@ public sealed partial class CpuBackend
         }
         var (mr, nr) = PackedGemm.TileOf(path);
         var (tm, tn) = Grid(threads, m, n, k, mr, nr);
+        nint ap = (nint)a, bp = (nint)b, cp = (nint)c;
         int rowBlocks = (m + mr - 1) / mr, colBlocks = (n + nr - 1) / nr;
         Parallel.For(0, tm * tn, _parallel, t =>
         {

@@ -31,6 +31,9 @@ public sealed partial class CpuBackend : IBackend
     /// <summary>Number of worker threads the kernels use.</summary>
     public int Threads { get; }
 
+    /// <summary>The GEMM micro-kernel behind GEMM and convolution: the fastest the hardware has (tests pick each one).</summary>
+    internal GemmPath Path { get; init; } = PackedGemm.Best;
+
     /// <inheritdoc/>
     public string Name => "cpu";
 

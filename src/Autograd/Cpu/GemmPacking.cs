@@ -45,22 +45,31 @@ internal static unsafe class GemmPacking
     /// </summary>
     public static void PackB(bool transB, float* b, int ldb, int p0, int j0, int kc, int cols, int nr, float* dst)
     {
+        if (!transB)
+        {
+            // op(B)[p, j] = B[p, j]: each step is a contiguous run of columns. Bands of 8 steps keep both sides sequential:
+            // the 8 source rows are read front to back, and each micro-panel receives 8 consecutive steps at a time.
+            for (int pb = 0; pb < kc; pb += 8)
+            {
+                int pe = Math.Min(kc, pb + 8);
+                for (int jr = 0; jr < cols; jr += nr)
+                {
+                    int width = Math.Min(nr, cols - jr);
+                    float* panel = dst + (long)(jr / nr) * kc * nr;
+                    for (int p = pb; p < pe; p++)
+                    {
+                        float* d = panel + p * nr;
+                        SmallCopy.Contiguous(b + (long)(p0 + p) * ldb + j0 + jr, d, width);
+                        if (width < nr) SmallCopy.Clear(d + width, nr - width);
+                    }
+                }
+            }
+            return;
+        }
         for (int jr = 0; jr < cols; jr += nr)
         {
             int width = Math.Min(nr, cols - jr);
             float* panel = dst + (long)(jr / nr) * kc * nr;
-            if (!transB)
-            {
-                // op(B)[p, j] = B[p, j]: each step is a contiguous run of columns.
-                for (int p = 0; p < kc; p++)
-                {
-                    float* src = b + (long)(p0 + p) * ldb + j0 + jr;
-                    float* d = panel + p * nr;
-                    SmallCopy.Contiguous(src, d, width);
-                    if (width < nr) SmallCopy.Clear(d + width, nr - width);
-                }
-                continue;
-            }
             // op(B)[p, j] = B[j, p]: each column is a contiguous run of steps; transpose 8×8 blocks in registers.
             int j8 = Avx.IsSupported ? width & ~7 : 0, p8 = Avx.IsSupported ? kc & ~7 : 0;
             for (int j = 0; j < j8; j += 8)

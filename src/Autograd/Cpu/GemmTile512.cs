@@ -42,10 +42,12 @@ internal static unsafe class GemmTile512
         var c11_0 = Vector512<float>.Zero; var c11_1 = Vector512<float>.Zero;
         var c12_0 = Vector512<float>.Zero; var c12_1 = Vector512<float>.Zero;
         var c13_0 = Vector512<float>.Zero; var c13_1 = Vector512<float>.Zero;
-        for (int p = 0; p < kc; p++)
+        Vector512<float> b0, b1 = default;
+        int p = 0;
+        for (; p + 1 < kc; p += 2)
         {
-            var b0 = Vector512.Load(b);
-            var b1 = wide ? Vector512.Load(b + 16) : default;
+            b0 = Vector512.Load(b + 0);
+            if (wide) b1 = Vector512.Load(b + 16);
             {
                 var a0 = Vector512.Create(a[0]);
                 c0_0 = Vector512.FusedMultiplyAdd(a0, b0, c0_0);
@@ -116,8 +118,155 @@ internal static unsafe class GemmTile512
                 c13_0 = Vector512.FusedMultiplyAdd(a13, b0, c13_0);
                 if (wide) c13_1 = Vector512.FusedMultiplyAdd(a13, b1, c13_1);
             }
-            a += 14;
-            b += 32;
+            b0 = Vector512.Load(b + 32);
+            if (wide) b1 = Vector512.Load(b + 48);
+            {
+                var a0 = Vector512.Create(a[14]);
+                c0_0 = Vector512.FusedMultiplyAdd(a0, b0, c0_0);
+                if (wide) c0_1 = Vector512.FusedMultiplyAdd(a0, b1, c0_1);
+            }
+            if (rows > 1) {
+                var a1 = Vector512.Create(a[15]);
+                c1_0 = Vector512.FusedMultiplyAdd(a1, b0, c1_0);
+                if (wide) c1_1 = Vector512.FusedMultiplyAdd(a1, b1, c1_1);
+            }
+            if (rows > 2) {
+                var a2 = Vector512.Create(a[16]);
+                c2_0 = Vector512.FusedMultiplyAdd(a2, b0, c2_0);
+                if (wide) c2_1 = Vector512.FusedMultiplyAdd(a2, b1, c2_1);
+            }
+            if (rows > 3) {
+                var a3 = Vector512.Create(a[17]);
+                c3_0 = Vector512.FusedMultiplyAdd(a3, b0, c3_0);
+                if (wide) c3_1 = Vector512.FusedMultiplyAdd(a3, b1, c3_1);
+            }
+            if (rows > 4) {
+                var a4 = Vector512.Create(a[18]);
+                c4_0 = Vector512.FusedMultiplyAdd(a4, b0, c4_0);
+                if (wide) c4_1 = Vector512.FusedMultiplyAdd(a4, b1, c4_1);
+            }
+            if (rows > 5) {
+                var a5 = Vector512.Create(a[19]);
+                c5_0 = Vector512.FusedMultiplyAdd(a5, b0, c5_0);
+                if (wide) c5_1 = Vector512.FusedMultiplyAdd(a5, b1, c5_1);
+            }
+            if (rows > 6) {
+                var a6 = Vector512.Create(a[20]);
+                c6_0 = Vector512.FusedMultiplyAdd(a6, b0, c6_0);
+                if (wide) c6_1 = Vector512.FusedMultiplyAdd(a6, b1, c6_1);
+            }
+            if (rows > 7) {
+                var a7 = Vector512.Create(a[21]);
+                c7_0 = Vector512.FusedMultiplyAdd(a7, b0, c7_0);
+                if (wide) c7_1 = Vector512.FusedMultiplyAdd(a7, b1, c7_1);
+            }
+            if (rows > 8) {
+                var a8 = Vector512.Create(a[22]);
+                c8_0 = Vector512.FusedMultiplyAdd(a8, b0, c8_0);
+                if (wide) c8_1 = Vector512.FusedMultiplyAdd(a8, b1, c8_1);
+            }
+            if (rows > 9) {
+                var a9 = Vector512.Create(a[23]);
+                c9_0 = Vector512.FusedMultiplyAdd(a9, b0, c9_0);
+                if (wide) c9_1 = Vector512.FusedMultiplyAdd(a9, b1, c9_1);
+            }
+            if (rows > 10) {
+                var a10 = Vector512.Create(a[24]);
+                c10_0 = Vector512.FusedMultiplyAdd(a10, b0, c10_0);
+                if (wide) c10_1 = Vector512.FusedMultiplyAdd(a10, b1, c10_1);
+            }
+            if (rows > 11) {
+                var a11 = Vector512.Create(a[25]);
+                c11_0 = Vector512.FusedMultiplyAdd(a11, b0, c11_0);
+                if (wide) c11_1 = Vector512.FusedMultiplyAdd(a11, b1, c11_1);
+            }
+            if (rows > 12) {
+                var a12 = Vector512.Create(a[26]);
+                c12_0 = Vector512.FusedMultiplyAdd(a12, b0, c12_0);
+                if (wide) c12_1 = Vector512.FusedMultiplyAdd(a12, b1, c12_1);
+            }
+            if (rows > 13) {
+                var a13 = Vector512.Create(a[27]);
+                c13_0 = Vector512.FusedMultiplyAdd(a13, b0, c13_0);
+                if (wide) c13_1 = Vector512.FusedMultiplyAdd(a13, b1, c13_1);
+            }
+            a += 28;
+            b += 64;
+        }
+        if (p < kc)
+        {
+            b0 = Vector512.Load(b + 0);
+            if (wide) b1 = Vector512.Load(b + 16);
+            {
+                var a0 = Vector512.Create(a[0]);
+                c0_0 = Vector512.FusedMultiplyAdd(a0, b0, c0_0);
+                if (wide) c0_1 = Vector512.FusedMultiplyAdd(a0, b1, c0_1);
+            }
+            if (rows > 1) {
+                var a1 = Vector512.Create(a[1]);
+                c1_0 = Vector512.FusedMultiplyAdd(a1, b0, c1_0);
+                if (wide) c1_1 = Vector512.FusedMultiplyAdd(a1, b1, c1_1);
+            }
+            if (rows > 2) {
+                var a2 = Vector512.Create(a[2]);
+                c2_0 = Vector512.FusedMultiplyAdd(a2, b0, c2_0);
+                if (wide) c2_1 = Vector512.FusedMultiplyAdd(a2, b1, c2_1);
+            }
+            if (rows > 3) {
+                var a3 = Vector512.Create(a[3]);
+                c3_0 = Vector512.FusedMultiplyAdd(a3, b0, c3_0);
+                if (wide) c3_1 = Vector512.FusedMultiplyAdd(a3, b1, c3_1);
+            }
+            if (rows > 4) {
+                var a4 = Vector512.Create(a[4]);
+                c4_0 = Vector512.FusedMultiplyAdd(a4, b0, c4_0);
+                if (wide) c4_1 = Vector512.FusedMultiplyAdd(a4, b1, c4_1);
+            }
+            if (rows > 5) {
+                var a5 = Vector512.Create(a[5]);
+                c5_0 = Vector512.FusedMultiplyAdd(a5, b0, c5_0);
+                if (wide) c5_1 = Vector512.FusedMultiplyAdd(a5, b1, c5_1);
+            }
+            if (rows > 6) {
+                var a6 = Vector512.Create(a[6]);
+                c6_0 = Vector512.FusedMultiplyAdd(a6, b0, c6_0);
+                if (wide) c6_1 = Vector512.FusedMultiplyAdd(a6, b1, c6_1);
+            }
+            if (rows > 7) {
+                var a7 = Vector512.Create(a[7]);
+                c7_0 = Vector512.FusedMultiplyAdd(a7, b0, c7_0);
+                if (wide) c7_1 = Vector512.FusedMultiplyAdd(a7, b1, c7_1);
+            }
+            if (rows > 8) {
+                var a8 = Vector512.Create(a[8]);
+                c8_0 = Vector512.FusedMultiplyAdd(a8, b0, c8_0);
+                if (wide) c8_1 = Vector512.FusedMultiplyAdd(a8, b1, c8_1);
+            }
+            if (rows > 9) {
+                var a9 = Vector512.Create(a[9]);
+                c9_0 = Vector512.FusedMultiplyAdd(a9, b0, c9_0);
+                if (wide) c9_1 = Vector512.FusedMultiplyAdd(a9, b1, c9_1);
+            }
+            if (rows > 10) {
+                var a10 = Vector512.Create(a[10]);
+                c10_0 = Vector512.FusedMultiplyAdd(a10, b0, c10_0);
+                if (wide) c10_1 = Vector512.FusedMultiplyAdd(a10, b1, c10_1);
+            }
+            if (rows > 11) {
+                var a11 = Vector512.Create(a[11]);
+                c11_0 = Vector512.FusedMultiplyAdd(a11, b0, c11_0);
+                if (wide) c11_1 = Vector512.FusedMultiplyAdd(a11, b1, c11_1);
+            }
+            if (rows > 12) {
+                var a12 = Vector512.Create(a[12]);
+                c12_0 = Vector512.FusedMultiplyAdd(a12, b0, c12_0);
+                if (wide) c12_1 = Vector512.FusedMultiplyAdd(a12, b1, c12_1);
+            }
+            if (rows > 13) {
+                var a13 = Vector512.Create(a[13]);
+                c13_0 = Vector512.FusedMultiplyAdd(a13, b0, c13_0);
+                if (wide) c13_1 = Vector512.FusedMultiplyAdd(a13, b1, c13_1);
+            }
         }
         Store(c0_0, c0_1, c + 0 * ldc, wide, mode, beta);
         if (rows > 1) Store(c1_0, c1_1, c + 1 * ldc, wide, mode, beta);

@@ -10,7 +10,9 @@ namespace AlexNet.Autograd.Cpu;
 /// <remarks>
 /// For each block of <see cref="NC"/> columns and <see cref="KC"/> steps, op(B) is packed once (KC·NC floats, sized to
 /// stay in L2); then for each band of micro-tile rows one A micro-panel (in L1) is swept across the packed B block by
-/// the register-blocked micro-kernel. Callers parallelise by giving each thread its own rectangle of C.
+/// the register-blocked micro-kernel. When few rows meet many column blocks, the k-block loop goes outside instead and
+/// all of A's panels for that block are packed once and kept. Callers parallelise by giving each thread its own
+/// rectangle of C.
 /// </remarks>
 internal static unsafe class PackedGemm
 {
@@ -72,7 +74,7 @@ internal static unsafe class PackedGemm
         var (mr, nr) = TileOf(path);
         var scratch = GemmScratch.Current;
         float* ap = scratch.A, bp = scratch.B, tile = scratch.Tile;
-        if (!TA.IsPrepacked && j1 - j0 > NC && i1 - i0 <= BlockRows)
+        if (!TA.IsPrepacked && j1 - j0 > NC && (i1 - i0 + mr - 1) / mr * mr <= BlockRows)
         {
             // Few rows, many column blocks: pack each k block of A once and keep it (in L2) for every column block,
             // instead of packing it again per column block.

@@ -26,9 +26,9 @@ public class ConvTests
     [MemberData(nameof(Geometries))]
     public void ForwardMatchesNaiveLoops(ConvGeometry g)
     {
-        foreach (int threads in new[] { 1, 2, 3 })
+        foreach (var (threads, path) in Backends())
         {
-            using var backend = new CpuBackend(threads);
+            using var backend = new CpuBackend(threads) { Path = path };
             var (x, w, bias, _) = Inputs(g);
             using var bx = backend.Upload(x);
             using var bw = backend.Upload(w);
@@ -48,9 +48,9 @@ public class ConvTests
     [MemberData(nameof(Geometries))]
     public void BackwardMatchesNaiveLoops(ConvGeometry g)
     {
-        foreach (int threads in new[] { 1, 2, 3 })
+        foreach (var (threads, path) in Backends())
         {
-            using var backend = new CpuBackend(threads);
+            using var backend = new CpuBackend(threads) { Path = path };
             var (x, w, _, dy) = Inputs(g);
             using var bx = backend.Upload(x);
             using var bw = backend.Upload(w);
@@ -94,7 +94,17 @@ public class ConvTests
         }
     }
 
-    private static (float[] X, float[] W, float[] Bias, float[] Dy) Inputs(ConvGeometry g)
+    /// <summary>1, 2 and 3 threads on the fastest micro-kernel, and 2 threads on each other one.</summary>
+    private static IEnumerable<(int Threads, GemmPath Path)> Backends()
+    {
+        foreach (int threads in new[] { 1, 2, 3 }) yield return (threads, PackedGemm.Best);
+        foreach (var path in GemmTests.Paths())
+        {
+            if (path != PackedGemm.Best) yield return (2, path);
+        }
+    }
+
+    internal static (float[] X, float[] W, float[] Bias, float[] Dy) Inputs(ConvGeometry g)
     {
         int seed = g.Batch + 7 * g.InChannels + 31 * g.InHeight + 131 * g.OutChannels + 1013 * g.KernelHeight + 7919 * g.Groups;
         return (CpuTestData.Random(g.InputCount, seed), CpuTestData.Random(g.WeightCount, seed + 1),
@@ -123,7 +133,7 @@ public class ConvTests
         }
     }
 
-    private static (double[], double[]) NaiveForward(ConvGeometry g, float[] x, float[] w, float[]? bias)
+    internal static (double[], double[]) NaiveForward(ConvGeometry g, float[] x, float[] w, float[]? bias)
     {
         var y = new double[g.OutputCount];
         var bound = new double[g.OutputCount];
@@ -143,7 +153,7 @@ public class ConvTests
         return (y, bound);
     }
 
-    private static (double[], double[], double[], double[], double[], double[]) NaiveBackward(ConvGeometry g, float[] x, float[] w, float[] dy)
+    internal static (double[], double[], double[], double[], double[], double[]) NaiveBackward(ConvGeometry g, float[] x, float[] w, float[] dy)
     {
         var dx = new double[g.InputCount];
         var dxb = new double[g.InputCount];

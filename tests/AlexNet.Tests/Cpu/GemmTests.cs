@@ -44,6 +44,7 @@ public class GemmTests
         {
             Check(path, true, false, 300, 1100, 600, 1f, 0.25f, threads: 2);
             Check(path, false, true, 523, 70, 300, 1f, 0f, threads: 3);
+            Check(path, false, false, 391, 600, 300, 1f, 0.5f, threads: 1);
         }
     }
 
@@ -114,7 +115,7 @@ public class GemmTests
         CpuTestData.Close(expected, bound, CpuTestData.Read(backend, bc, m * n));
     }
 
-    private static (double[] Value, double[] Bound) Naive(bool ta, bool tb, int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c)
+    internal static (double[] Value, double[] Bound) Naive(bool ta, bool tb, int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c)
     {
         var value = new double[m * n];
         var bound = new double[m * n];

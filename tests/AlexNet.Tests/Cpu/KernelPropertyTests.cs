@@ -1,0 +1,87 @@
+using AlexNet.Autograd.Cpu;
+using AlexNet.Autograd.Kernels;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace AlexNet.Tests.Cpu;
+
+/// <summary>GEMM and convolution against the naive float64 loops over random shapes, paths and thread counts (fixed seeds).</summary>
+public class KernelPropertyTests
+{
+    internal sealed record GemmCase(GemmPath Path, int Threads, bool TransA, bool TransB, int M, int N, int K, float Alpha, float Beta, int Seed);
+
+    internal sealed record ConvCase(GemmPath Path, int Threads, ConvGeometry Geometry);
+
+    private static Gen<GemmCase> GemmCases =>
+        from path in Gen.Elements(GemmTests.Paths().ToArray())
+        from threads in Gen.Choose(1, 3)
+        from ta in Gen.Elements(false, true)
+        from tb in Gen.Elements(false, true)
+        from m in Gen.Choose(1, 70)
+        from n in Gen.Choose(1, 70)
+        from k in Gen.Choose(0, 300)
+        from alpha in Gen.Elements(1f, -0.5f, 2f)
+        from beta in Gen.Elements(0f, 1f, 0.3f)
+        from seed in Gen.Choose(0, 1_000_000)
+        select new GemmCase(path, threads, ta, tb, m, n, k, alpha, beta, seed);
+
+    private static Gen<ConvCase> ConvCases =>
+        from path in Gen.Elements(GemmTests.Paths().ToArray())
+        from threads in Gen.Choose(1, 3)
+        from batch in Gen.Choose(1, 3)
+        from groups in Gen.Choose(1, 3)
+        from cg in Gen.Choose(1, 4)
+        from og in Gen.Choose(1, 5)
+        from kh in Gen.Choose(1, 5)
+        from kw in Gen.Choose(1, 5)
+        from sh in Gen.Choose(1, 3)
+        from sw in Gen.Choose(1, 3)
+        from ph in Gen.Choose(0, 2)
+        from pw in Gen.Choose(0, 2)
+        from h in Gen.Choose(Math.Max(1, kh - 2 * ph), 12)
+        from w in Gen.Choose(Math.Max(1, kw - 2 * pw), 12)
+        select new ConvCase(path, threads, new ConvGeometry(batch, groups * cg, h, w, groups * og, kh, kw, sh, sw, ph, pw, groups));
+
+    [Property(MaxTest = 150, Replay = "(271828183,314159265)")]
+    public Property GemmMatchesNaiveLoops() => Prop.ForAll(GemmCases.ToArbitrary(), c =>
+    {
+        using var backend = new CpuBackend(c.Threads);
+        var a = CpuTestData.Random(c.M * c.K, c.Seed);
+        var b = CpuTestData.Random(c.K * c.N, c.Seed + 1);
+        var c0 = CpuTestData.Random(c.M * c.N, c.Seed + 2);
+        if (c.Beta == 0f) Array.Fill(c0, float.NaN);
+        using var ba = backend.Upload(a);
+        using var bb = backend.Upload(b);
+        using var bc = backend.Upload(c0);
+        backend.Gemm(c.Path, c.TransA, c.TransB, c.M, c.N, c.K, c.Alpha, ba, bb, c.Beta, bc);
+        var (expected, bound) = GemmTests.Naive(c.TransA, c.TransB, c.M, c.N, c.K, c.Alpha, a, b, c.Beta, c0);
+        CpuTestData.Close(expected, bound, CpuTestData.Read(backend, bc, c.M * c.N));
+    });
+
+    [Property(MaxTest = 100, Replay = "(161803399,141421357)")]
+    public Property ConvolutionMatchesNaiveLoops() => Prop.ForAll(ConvCases.ToArbitrary(), c =>
+    {
+        var g = c.Geometry;
+        using var backend = new CpuBackend(c.Threads) { Path = c.Path };
+        var (x, w, bias, dy) = ConvTests.Inputs(g);
+        using var bx = backend.Upload(x);
+        using var bw = backend.Upload(w);
+        using var bb = backend.Upload(bias);
+        using var bdy = backend.Upload(dy);
+        using var by = backend.Allocate(g.OutputCount);
+        using var bdx = backend.Allocate(g.InputCount);
+        using var bdw = backend.Allocate(g.WeightCount);
+        using var bdb = backend.Allocate(g.OutChannels);
+        backend.Conv2dForward(bx, bw, bb, by, g);
+        backend.Conv2dBackwardData(bdy, bw, bdx, g);
+        backend.Conv2dBackwardFilter(bx, bdy, bdw, g);
+        backend.Conv2dBackwardBias(bdy, bdb, g);
+        var (y, yBound) = ConvTests.NaiveForward(g, x, w, bias);
+        var (dx, dxBound, dw, dwBound, db, dbBound) = ConvTests.NaiveBackward(g, x, w, dy);
+        CpuTestData.Close(y, yBound, CpuTestData.Read(backend, by, g.OutputCount));
+        CpuTestData.Close(dx, dxBound, CpuTestData.Read(backend, bdx, g.InputCount));
+        CpuTestData.Close(dw, dwBound, CpuTestData.Read(backend, bdw, g.WeightCount));
+        CpuTestData.Close(db, dbBound, CpuTestData.Read(backend, bdb, g.OutChannels));
+    });
+}
