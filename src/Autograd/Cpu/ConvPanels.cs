@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using AlexNet.Autograd.Kernels;
 
@@ -12,6 +13,8 @@ namespace AlexNet.Autograd.Cpu;
 internal readonly unsafe struct ImageColumnsB(float* image, ConvGeometry g, PaddedImages.Layout layout) : IPanelSourceB
 {
     /// <inheritdoc/>
+    // Fully optimised from the first call, like GemmPacking: tier-0 packing would stall the micro-kernel.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(int p0, int j0, int kc, int cols, int nr, float* destination)
     {
         int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth;
@@ -86,6 +89,7 @@ internal readonly unsafe struct ImageColumnsB(float* image, ConvGeometry g, Padd
 internal readonly unsafe struct ImageRowsB(float* groupInput, ConvGeometry g, PaddedImages.Layout layout) : IPanelSourceB
 {
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(int p0, int j0, int kc, int cols, int nr, float* destination)
     {
         int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth, wp = layout.RowStride;
@@ -159,6 +163,7 @@ internal readonly unsafe struct BatchRowsA(float* groupGradient, ConvGeometry g)
     public static bool IsPrepacked => false;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* Panel(int i0, int p0, int rows, int kc, int mr, float* scratch)
     {
         int spatial = g.OutHeight * g.OutWidth;
@@ -197,6 +202,7 @@ internal readonly unsafe struct FlippedWeightsA(float* groupWeights, ConvGeometr
     public static bool IsPrepacked => false;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* Panel(int i0, int p0, int rows, int kc, int mr, float* scratch)
     {
         int kh = g.KernelHeight, kw = g.KernelWidth, cg = g.InChannelsPerGroup, taps = kh * kw;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace AlexNet.Autograd.Cpu;
@@ -13,6 +14,9 @@ internal static unsafe class GemmPacking
     /// Packs rows [i0, i0 + rows) and steps [p0, p0 + kc) of op(A), scaled by alpha, into one micro-panel of
     /// <paramref name="mr"/> rows (rows ≥ <paramref name="rows"/> are zero).
     /// </summary>
+    // Fully optimised from the first call: at tier 0 (and OSR) packing ran several times slower, which halved
+    // 512²/1024² throughput until tiering caught up—the cost looked like poor two-thread scaling.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, int lda, int i0, int p0, int rows, int kc, int mr, float alpha, float* dst)
     {
         if (transA)
@@ -43,6 +47,7 @@ internal static unsafe class GemmPacking
     /// Packs steps [p0, p0 + kc) and columns [j0, j0 + cols) of op(B) into ⌈cols / nr⌉ micro-panels of
     /// <paramref name="nr"/> columns, each kc·nr long (columns past the end are zero).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, int ldb, int p0, int j0, int kc, int cols, int nr, float* dst)
     {
         if (!transB)
@@ -90,6 +95,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Writes the transpose of the 8×8 block at <paramref name="src"/> (row stride <paramref name="lds"/>) to <paramref name="dst"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose8x8(float* src, int lds, float* dst, int ldd)
     {
         var r0 = Avx.LoadVector256(src);

@@ -173,6 +173,8 @@ internal static unsafe class PackedGemm
         else GemmTile128.Tile(kc, a, b, c, ldc, mode, beta);
     }
 
+    // Per-tile dispatch: fully optimised from the first call rather than tier 0 (see GemmPacking.PackA).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile512<TWide>(int rows, int kc, float* a, float* b, float* c, int ldc, TileMode mode, float beta)
         where TWide : ITileConstant
     {
@@ -189,6 +191,7 @@ internal static unsafe class PackedGemm
     }
 
     /// <summary>Combines the valid part of an edge tile with C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Merge(float* tile, int ldt, int rows, int cols, float* c, int ldc, TileMode mode, float beta)
     {
         for (int r = 0; r < rows; r++)
