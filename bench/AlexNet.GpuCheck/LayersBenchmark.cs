@@ -130,7 +130,7 @@ internal static class LayersBenchmark
 
         Console.WriteLine($"train step (ValueAndGrad + SgdMomentum.Step, no host read): {trainMs:F2} ms = {1000 * batch / trainMs:F1} images/s; loss after {step} steps {loss:F4}");
         Console.WriteLine($"  forward + backward alone (ValueAndGrad): {gradMs:F2} ms");
-        Console.WriteLine($"  SgdMomentum.Step alone (5 elementwise ops and 2 new tensors per parameter): {sgdMs:F2} ms");
+        Console.WriteLine($"  SgdMomentum.Step alone (one fused in-place kernel per parameter): {sgdMs:F2} ms");
         Console.WriteLine($"  step as the Facade's Trainer runs it (plus loss.Item() and logits.ToArray() each step): {trainerMs:F2} ms");
         Console.WriteLine($"inference (Apply in eval mode): {inferMs:F2} ms/batch = {1000 * batch / inferMs:F1} images/s");
         if (gpu is not null)

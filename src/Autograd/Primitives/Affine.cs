@@ -17,6 +17,10 @@ public static partial class Ops
         var backend = BackendOf("Copy", x);
         var y = Alloc(backend, x.Shape);
         backend.Copy(x.Buffer, y, x.Count);
-        return track ? Tape.Record(x.Shape, y, [x], g => [Copy(g, track: false)]) : new Tensor(x.Shape, y);
+        return track ? Tape.Record(x.Shape, y, [x], g => [Alias(g)]) : new Tensor(x.Shape, y);
     }
+
+    /// <summary>An untracked tensor sharing <paramref name="x"/>'s storage: an identity gradient without a copy (the
+    /// tape disposes each tensor separately; the reference-counted buffer outlives both).</summary>
+    private static Tensor Alias(Tensor x) => new(x.Shape, x.ShareBuffer());
 }

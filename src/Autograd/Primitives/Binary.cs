@@ -7,13 +7,13 @@ public static partial class Ops
     /// <summary>a + b elementwise, with NumPy broadcasting.</summary>
     /// <exception cref="ArgumentException">The shapes do not broadcast, or the tensors are on different devices.</exception>
     public static Tensor Add(Tensor a, Tensor b) => Binary(BinaryKernel.Add, "Add", a, b, (g, y) => [
-        Tape.NeedsGradient(a) ? Copy(g, track: false) : null,
-        Tape.NeedsGradient(b) ? Copy(g, track: false) : null]);
+        Tape.NeedsGradient(a) ? Alias(g) : null,
+        Tape.NeedsGradient(b) ? Alias(g) : null]);
 
     /// <summary>a − b elementwise, with NumPy broadcasting.</summary>
     /// <exception cref="ArgumentException">The shapes do not broadcast, or the tensors are on different devices.</exception>
     public static Tensor Sub(Tensor a, Tensor b) => Binary(BinaryKernel.Sub, "Sub", a, b, (g, y) => [
-        Tape.NeedsGradient(a) ? Copy(g, track: false) : null,
+        Tape.NeedsGradient(a) ? Alias(g) : null,
         Tape.NeedsGradient(b) ? Neg(g) : null]);
 
     /// <summary>a · b elementwise, with NumPy broadcasting.</summary>

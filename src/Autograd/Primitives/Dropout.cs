@@ -4,7 +4,8 @@ public static partial class Ops
 {
     /// <summary>
     /// Inverted dropout: in training, each element is kept with probability 1 − p and scaled by 1/(1 − p), so eval mode
-    /// needs no rescaling; in eval mode (or with p = 0) the result is a copy of x. The mask is a pure function of
+    /// needs no rescaling; in eval mode (or with p = 0) the result is x itself (a tensor sharing its storage, no
+    /// copy). The mask is a pure function of
     /// <paramref name="key"/>, identical on every backend.
     /// </summary>
     /// <exception cref="ArgumentException">p is outside [0, 1).</exception>
@@ -12,7 +13,7 @@ public static partial class Ops
     {
         var backend = BackendOf("Dropout", x);
         if (!(p >= 0f && p < 1f)) throw new ArgumentException($"Dropout probability must be in [0, 1), got {p}.", nameof(p));
-        if (!training || p == 0f) return Copy(x);
+        if (!training || p == 0f) return Reshape(x, x.Shape); // identity: shares x's storage, gradient passes through
         var y = Alloc(backend, x.Shape);
         var mask = new Tensor(x.Shape, Alloc(backend, x.Shape));
         backend.DropoutForward(x.Buffer, y, mask.Buffer, x.Count, p, key);
