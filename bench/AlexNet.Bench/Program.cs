@@ -1,9 +1,11 @@
 using AlexNet.Autograd.Cpu;
 using AlexNet.Bench;
 
-// Usage: dotnet run -c Release --project bench/AlexNet.Bench [gemm|dense|conv|stack|all] [batch] [repeats] [threads]
+// Usage: dotnet run -c Release --project bench/AlexNet.Bench [gemm|dense|conv|stack|paper|small|all] [batch] [repeats] [threads]
+// The batch defaults to 32 (128 for small, the peer's Fashion-MNIST net); `all` runs small at 128.
 string what = args.Length > 0 ? args[0] : "all";
-int batch = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 32;
+int? givenBatch = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : null;
+int batch = givenBatch ?? 32;
 int repeats = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
 int? threads = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : null;
 using var backend = new CpuBackend(threads);
@@ -13,3 +15,5 @@ if (what is "gemm" or "all") GemmBench.Run(backend, [512, 1024, 2048], repeats);
 if (what is "dense" or "all") GemmBench.RunDense(backend, batch, repeats);
 if (what is "conv" or "all") ConvBench.Run(backend, batch, repeats);
 if (what is "stack" or "all") StackBench.Run(backend, batch, repeats);
+if (what is "paper" or "all") NetworkBench.Run(backend, "paper AlexNet", AlexNet.Layers.Presets.AlexNet(), batch, repeats);
+if (what is "small" or "all") NetworkBench.Run(backend, "peer's small Fashion-MNIST AlexNet", NetworkBench.PeerSmall(), what == "small" ? givenBatch ?? 128 : 128, repeats);
