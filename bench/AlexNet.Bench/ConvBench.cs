@@ -1,18 +1,23 @@
 using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
+using AlexNet.Autograd.Kernels;
 
 namespace AlexNet.Bench;
 
 /// <summary>Forward and backward (data + filter + bias) time of each paper convolution.</summary>
 internal static class ConvBench
 {
-    /// <summary>Prints one row per layer.</summary>
-    public static void Run(CpuBackend backend, int batch, int repeats)
+    /// <summary>Prints one row per layer of the paper's network.</summary>
+    public static void Run(CpuBackend backend, int batch, int repeats) =>
+        Run(backend, $"Convolutions of the paper AlexNet, batch {batch}", PaperLayers.Convs(batch), repeats);
+
+    /// <summary>Prints one row per layer of <paramref name="layers"/>.</summary>
+    public static void Run(CpuBackend backend, string title, (string Name, ConvGeometry Geometry)[] layers, int repeats)
     {
-        Console.WriteLine($"Convolutions of the paper AlexNet, batch {batch} (ms, best of {repeats})");
+        Console.WriteLine($"{title} (ms, best of {repeats})");
         Console.WriteLine($"{"layer",6} {"fwd",9} {"bwd data",9} {"bwd filt",9} {"bwd bias",9} {"bwd all",9} {"fwd GF/s",9} {"bwd GF/s",9} {"fwd cpu",9} {"data cpu",9} {"filt cpu",9}");
         double totalF = 0, totalB = 0;
-        foreach (var (name, g) in PaperLayers.Convs(batch))
+        foreach (var (name, g) in layers)
         {
             var key = RandomKey.FromSeed(1);
             using var x = backend.Allocate(g.InputCount);

@@ -1,7 +1,7 @@
 using AlexNet.Autograd.Cpu;
 using AlexNet.Bench;
 
-// Usage: dotnet run -c Release --project bench/AlexNet.Bench [gemm|dense|conv|stack|paper|small|all] [batch] [repeats] [threads]
+// Usage: dotnet run -c Release --project bench/AlexNet.Bench [gemm|dense|conv|fashion-conv|stack|paper|small|all] [batch] [repeats] [threads]
 // The batch defaults to 32 (128 for small, the peer's Fashion-MNIST net); `all` runs small at 128.
 string what = args.Length > 0 ? args[0] : "all";
 int? givenBatch = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : null;
@@ -14,6 +14,7 @@ Console.WriteLine();
 if (what is "gemm" or "all") GemmBench.Run(backend, [512, 1024, 2048], repeats);
 if (what is "dense" or "all") GemmBench.RunDense(backend, batch, repeats);
 if (what is "conv" or "all") ConvBench.Run(backend, batch, repeats);
+if (what is "fashion-conv") ConvBench.Run(backend, $"Convolutions of the Fashion-MNIST preset, batch {givenBatch ?? 128}", PaperLayers.FashionConvs(givenBatch ?? 128), repeats);
 if (what is "stack" or "all") StackBench.Run(backend, batch, repeats);
 if (what is "paper" or "all") NetworkBench.Run(backend, "paper AlexNet", AlexNet.Layers.Presets.AlexNet(), batch, repeats);
 if (what is "small" or "all") NetworkBench.Run(backend, "peer's small Fashion-MNIST AlexNet", NetworkBench.PeerSmall(), what == "small" ? givenBatch ?? 128 : 128, repeats);

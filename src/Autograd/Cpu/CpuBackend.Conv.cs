@@ -122,15 +122,14 @@ public sealed partial class CpuBackend
             var a = new PrepackedA((float*)wa + gi * packedLength, (og + mr - 1) / mr * mr);
             var b = new ImageColumnsB((float*)xa + n * layout.ImageSize + gi * cg * layout.PlaneSize, g, layout);
             float* yout = (float*)ya + ((long)n * g.OutChannels + gi * og) * spatial;
-            PackedGemm.Run(path, ref a, ref b, 0, og, j0, j1, kdim, 0f, yout, spatial);
             if (ba != 0)
             {
+                // Bias first, then accumulate the product onto it while the block is still in cache: adding it after
+                // the GEMM would stream the whole output through memory a second time.
                 for (int o = 0; o < og; o++)
-                {
-                    var row = new Span<float>(yout + (long)o * spatial + j0, j1 - j0);
-                    TensorPrimitives.Add(row, ((float*)ba)[gi * og + o], row);
-                }
+                    new Span<float>(yout + (long)o * spatial + j0, j1 - j0).Fill(((float*)ba)[gi * og + o]);
             }
+            PackedGemm.Run(path, ref a, ref b, 0, og, j0, j1, kdim, ba != 0 ? 1f : 0f, yout, spatial);
         });
     }
 
