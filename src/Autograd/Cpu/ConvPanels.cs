@@ -5,29 +5,33 @@ using AlexNet.Autograd.Kernels;
 namespace AlexNet.Autograd.Cpu;
 
 /// <summary>
-/// op(B) of a convolution as a GEMM, unfolded straight from one image's group of channels into packed panels (im2col
-/// fused with packing, so the column matrix never exists): B[p, j] is input channel/offset p = (c, ki, kj) at output
-/// position j = (oy, ox). The image is already zero-padded and split into stride phases (<see cref="PaddedImages"/>),
-/// so every read is in bounds and each run of output columns is one contiguous copy.
+/// op(B) of a convolution as a GEMM, unfolded straight from a group of channels into packed panels (im2col fused with
+/// packing, so the column matrix never exists): B[p, j] is input channel/offset p = (c, ki, kj) at output position
+/// j = (image, oy, ox), images following each other from <paramref name="images"/> (so several small images can share
+/// one GEMM). The images are already zero-padded and split into stride phases (<see cref="PaddedImages"/>), so every
+/// read is in bounds and each run of output columns is one contiguous copy.
 /// </summary>
-internal readonly unsafe struct ImageColumnsB(float* image, ConvGeometry g, PaddedImages.Layout layout) : IPanelSourceB
+internal readonly unsafe struct ImageColumnsB(float* images, ConvGeometry g, PaddedImages.Layout layout) : IPanelSourceB
 {
     /// <inheritdoc/>
     // Fully optimised from the first call, like GemmPacking: tier-0 packing would stall the micro-kernel.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(int p0, int j0, int kc, int cols, int nr, float* destination)
     {
-        int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth;
+        int kh = g.KernelHeight, kw = g.KernelWidth, ow = g.OutWidth, spatial = g.OutHeight * ow;
         long planeSize = layout.PlaneSize;
         // Cut the columns into runs that stay in one output row and one micro-panel; the runs are the same for every step.
-        // With the input split into phases, a run is contiguous whatever the stride.
+        // With the input split into phases, a run is contiguous whatever the stride. Offsets are taken from the block's
+        // first image, so they stay small whatever the batch.
         var runs = ConvScratch.Current.Runs;
-        int count = 0;
+        int count = 0, firstImage = j0 / spatial;
+        float* image = images + firstImage * layout.ImageSize;
         for (int j = j0; j < j0 + cols;)
         {
-            int oy = j / ow, ox = j % ow, local = j - j0;
+            int n = j / spatial - firstImage, oy = j % spatial / ow, ox = j % ow, local = j - j0;
             int length = Math.Min(Math.Min(ow - ox, j0 + cols - j), nr - local % nr);
-            runs[count++] = new Run(oy * g.StrideHeight * layout.RowStride + ox, length, local / nr * kc * nr + local % nr);
+            long source = n * layout.ImageSize + oy * g.StrideHeight * layout.RowStride + ox;
+            runs[count++] = new Run(checked((int)source), length, local / nr * kc * nr + local % nr);
             j += length;
         }
         int c = p0 / (kh * kw), ki = p0 / kw % kh, kj = p0 % kw;

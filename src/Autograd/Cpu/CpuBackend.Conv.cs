@@ -98,10 +98,25 @@ public sealed partial class CpuBackend
     }
 
     /// <summary>
-    /// y = conv(x) + bias with the weights already packed per group: one GEMM per (image, group, block of output
-    /// positions), each unfolding its part of the image straight into packed panels.
+    /// y = conv(x) + bias with the weights already packed per group, each GEMM unfolding its part of the input straight
+    /// into packed panels. Large outputs run one GEMM per (image, group, block of output positions); small ones (13×13,
+    /// 6×6) put several images side by side in one GEMM, since a lone image would leave most of its last micro-tile
+    /// empty (36 positions fill 64 columns of 32-wide tiles).
     /// </summary>
     private unsafe void ConvolveImages(float* x, CpuBuffer packedWeights, float* bias, float* y, ConvGeometry g)
+    {
+        var layout = PaddedImages.LayoutOf(g, phased: true);
+        using var padded = PaddedImages.Create(this, x, g, layout);
+        int spatial = g.OutHeight * g.OutWidth;
+        // Batched blocks span up to NC / spatial + 1 images, whose offsets must fit the packer's int runs.
+        if (2 * spatial <= PackedGemm.NC && (PackedGemm.NC / spatial + 2) * layout.ImageSize < int.MaxValue)
+            ConvolveImageBatches(padded.Pointer, layout, packedWeights, bias, y, g);
+        else
+            ConvolveEachImage(padded.Pointer, layout, packedWeights, bias, y, g);
+    }
+
+    /// <summary>One GEMM per (image, group, block of output positions), writing straight into y.</summary>
+    private unsafe void ConvolveEachImage(float* x, PaddedImages.Layout layout, CpuBuffer packedWeights, float* bias, float* y, ConvGeometry g)
     {
         var path = Path;
         var (mr, nr) = PackedGemm.TileOf(path);
@@ -112,9 +127,7 @@ public sealed partial class CpuBackend
         // Enough column blocks that each fits the packed-B buffer and every thread gets at least two work items.
         int colBlocks = Math.Max((spatial + PackedGemm.NC - 1) / PackedGemm.NC, (2 * Threads + g.Batch * g.Groups - 1) / Math.Max(g.Batch * g.Groups, 1));
         colBlocks = Math.Min(colBlocks, colTiles);
-        var layout = PaddedImages.LayoutOf(g, phased: true);
-        using var padded = PaddedImages.Create(this, x, g, layout);
-        nint xa = (nint)padded.Pointer, ba = (nint)bias, ya = (nint)y, wa = (nint)packedWeights.Pointer;
+        nint xa = (nint)x, ba = (nint)bias, ya = (nint)y, wa = (nint)packedWeights.Pointer;
         ParallelItems(g.Batch * g.Groups * colBlocks, item =>
         {
             int n = item / (g.Groups * colBlocks), gi = item / colBlocks % g.Groups, cb = item % colBlocks;
@@ -130,6 +143,47 @@ public sealed partial class CpuBackend
                     new Span<float>(yout + (long)o * spatial + j0, j1 - j0).Fill(((float*)ba)[gi * og + o]);
             }
             PackedGemm.Run(path, ref a, ref b, 0, og, j0, j1, kdim, ba != 0 ? 1f : 0f, yout, spatial);
+        });
+    }
+
+    /// <summary>
+    /// One GEMM per (group, block of columns) over the whole batch's output positions j = (image, oy, ox): the block is
+    /// computed into a scratch matrix (bias first, as above) and its rows are then copied to each image's planes.
+    /// </summary>
+    private unsafe void ConvolveImageBatches(float* x, PaddedImages.Layout layout, CpuBuffer packedWeights, float* bias, float* y, ConvGeometry g)
+    {
+        var path = Path;
+        var (mr, nr) = PackedGemm.TileOf(path);
+        int og = g.OutChannelsPerGroup, cg = g.InChannelsPerGroup, spatial = g.OutHeight * g.OutWidth;
+        int kdim = cg * g.KernelHeight * g.KernelWidth, columns = g.Batch * spatial;
+        long packedLength = PrepackedA.Length(og, kdim, mr);
+        // Blocks of whole micro-panels that fit the packed-B buffer, small enough that every thread gets two of them.
+        int blockColumns = PackedGemm.NC;
+        while (blockColumns > nr && g.Groups * ((columns + blockColumns - 1) / blockColumns) < 2 * Threads)
+            blockColumns = Math.Max(nr, (blockColumns / 2 + nr - 1) / nr * nr);
+        int blocks = (columns + blockColumns - 1) / blockColumns;
+        nint xa = (nint)x, ba = (nint)bias, ya = (nint)y, wa = (nint)packedWeights.Pointer;
+        ParallelItems(g.Groups * blocks, item =>
+        {
+            int gi = item / blocks, j0 = item % blocks * blockColumns, j1 = Math.Min(columns, j0 + blockColumns), width = j1 - j0;
+            var a = new PrepackedA((float*)wa + gi * packedLength, (og + mr - 1) / mr * mr);
+            var b = new ImageColumnsB((float*)xa + gi * cg * layout.PlaneSize, g, layout);
+            using var block = Rent(og * width);
+            float* c = block.Pointer;
+            if (ba != 0)
+            {
+                for (int o = 0; o < og; o++) new Span<float>(c + o * width, width).Fill(((float*)ba)[gi * og + o]);
+            }
+            // C is addressed by absolute column (c − j0 + j); only columns [j0, j1) are touched.
+            PackedGemm.Run(path, ref a, ref b, 0, og, j0, j1, kdim, ba != 0 ? 1f : 0f, c - j0, width);
+            for (int j = j0; j < j1;)
+            {
+                int n = j / spatial, position = j % spatial, length = Math.Min(spatial - position, j1 - j);
+                float* yout = (float*)ya + ((long)n * g.OutChannels + gi * og) * spatial + position;
+                for (int o = 0; o < og; o++)
+                    new ReadOnlySpan<float>(c + o * width + (j - j0), length).CopyTo(new Span<float>(yout + (long)o * spatial, length));
+                j += length;
+            }
         });
     }
 
