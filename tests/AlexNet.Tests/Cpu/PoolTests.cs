@@ -15,7 +15,88 @@ public class PoolTests
         new PoolGeometry(3, 1, 5, 5, 3, 3, 3, 3, 1, 1),
         new PoolGeometry(1, 1, 4, 4, 4, 4, 1, 1, 3, 3),
         new PoolGeometry(1, 1, 1, 1, 1, 1, 1, 1, 0, 0),
+        // Overlapping 3×3 stride-2 windows: one window, widths around the 16-output runs, the paper's 55 → 27.
+        new PoolGeometry(2, 1, 3, 3, 3, 3, 2, 2, 0, 0),
+        new PoolGeometry(1, 2, 28, 28, 3, 3, 2, 2, 0, 0),
+        new PoolGeometry(1, 1, 6, 34, 3, 3, 2, 2, 0, 0),
+        new PoolGeometry(1, 1, 5, 35, 3, 3, 2, 2, 0, 0),
+        new PoolGeometry(1, 2, 55, 55, 3, 3, 2, 2, 0, 0),
+        new PoolGeometry(1, 1, 4, 66, 3, 3, 2, 2, 0, 0),
     };
+
+    /// <summary>Input patterns for comparing the 3×3 stride-2 kernels with the general loops.</summary>
+    public enum Pattern
+    {
+        /// <summary>Uniform in [−1, 1).</summary>
+        Random,
+
+        /// <summary>Small integers: windows with several maxima.</summary>
+        Ties,
+
+        /// <summary>−0, +0 and negatives: maxima that compare equal but differ in sign.</summary>
+        SignedZeros,
+
+        /// <summary>±∞ among small integers, including windows that are all −∞.</summary>
+        Infinities,
+
+        /// <summary>NaN here and there among ties.</summary>
+        NaNs,
+    }
+
+    /// <summary>(planes, height, width) for 3×3 stride-2 unpadded pooling: odd and even sizes, widths around 16- and 32-output runs.</summary>
+    public static TheoryData<int, int, int> OverlappingSizes() => new()
+    {
+        { 1, 3, 3 }, { 2, 3, 4 }, { 3, 4, 3 }, { 2, 5, 7 }, { 2, 13, 13 }, { 3, 28, 28 }, { 1, 27, 27 }, { 1, 8, 31 }, { 1, 9, 32 },
+        { 1, 7, 33 }, { 1, 6, 34 }, { 1, 5, 35 }, { 2, 11, 55 }, { 1, 4, 65 }, { 1, 3, 66 }, { 1, 5, 97 }, { 2, 20, 17 },
+    };
+
+    [Theory]
+    [MemberData(nameof(OverlappingSizes))]
+    public void OverlappingKernelsMatchTheGeneralLoopsBitForBit(int planes, int h, int w)
+    {
+        var g = new PoolGeometry(1, planes, h, w, 3, 3, 2, 2, 0, 0);
+        if (!PoolKernels.HasOverlapping3x3(g)) return; // this machine only has the general loops
+        foreach (var pattern in Enum.GetValues<Pattern>())
+        {
+            int seed = h * 1000 + w * 10 + (int)pattern;
+            var x = Inputs(pattern, g.InputCount, seed);
+            var dy = Gradients(g.OutputCount, seed + 1);
+            var (y, dx) = RunKernels(g, x, dy, overlapping: false);
+            var (y3, dx3) = RunKernels(g, x, dy, overlapping: true);
+            AssertSameBits(y, y3, $"{pattern} forward");
+            AssertSameBits(dx, dx3, $"{pattern} backward");
+        }
+    }
+
+    [Fact]
+    public void ResultsDoNotDependOnTheThreadCount()
+    {
+        // 400 planes of 27×27 split into several work items; a second geometry takes the general loops.
+        foreach (var g in new[] { new PoolGeometry(4, 100, 27, 27, 3, 3, 2, 2, 0, 0), new PoolGeometry(4, 100, 27, 27, 3, 3, 1, 1, 1, 1) })
+        {
+            var x = CpuTestData.Ties(g.InputCount, 11);
+            var dy = CpuTestData.Random(g.OutputCount, 12);
+            (float[] Y, float[] Dx) Run(int threads)
+            {
+                using var backend = new CpuBackend(threads);
+                using var bx = backend.Upload(x);
+                using var by = backend.Allocate(g.OutputCount);
+                using var bdy = backend.Upload(dy);
+                using var bdx = backend.Allocate(g.InputCount);
+                backend.MaxPool2dForward(bx, by, g);
+                backend.MaxPool2dBackward(bx, by, bdy, bdx, g);
+                return (CpuTestData.Read(backend, by, g.OutputCount), CpuTestData.Read(backend, bdx, g.InputCount));
+            }
+
+            var (y1, dx1) = Run(1);
+            foreach (int threads in new[] { 2, 3 })
+            {
+                var (y, dx) = Run(threads);
+                AssertSameBits(y1, y, $"{g} forward, {threads} threads");
+                AssertSameBits(dx1, dx, $"{g} backward, {threads} threads");
+            }
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Geometries))]
@@ -59,6 +140,70 @@ public class PoolTests
         using var by = backend.Allocate(4);
         backend.MaxPool2dForward(bx, by, g);
         Assert.Equal([-1f, -1f, -1f, -1f], CpuTestData.Read(backend, by, 4));
+    }
+
+    private static float[] Inputs(Pattern pattern, int count, int seed)
+    {
+        var rng = new Random(seed);
+        var v = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            v[i] = pattern switch
+            {
+                Pattern.Random => (float)(rng.NextDouble() * 2 - 1),
+                Pattern.Ties => rng.Next(-2, 3),
+                Pattern.SignedZeros => rng.Next(4) switch { 0 => -0f, 1 => 0f, _ => -rng.Next(1, 3) },
+                Pattern.Infinities => rng.Next(6) switch { 0 => float.PositiveInfinity, 1 or 2 or 3 => float.NegativeInfinity, _ => rng.Next(-1, 2) },
+                _ => rng.Next(8) == 0 ? float.NaN : rng.Next(-1, 2),
+            };
+        }
+        return v;
+    }
+
+    /// <summary>Gradients with signed zeros and repeated values, so that the order of the sums shows in the last bit.</summary>
+    private static float[] Gradients(int count, int seed)
+    {
+        var rng = new Random(seed);
+        var v = new float[count];
+        for (int i = 0; i < count; i++)
+            v[i] = rng.Next(5) switch { 0 => -0f, 1 => 1e8f, 2 => -1e8f, _ => (float)(rng.NextDouble() * 2 - 1) };
+        return v;
+    }
+
+    /// <summary>Forward then backward over every plane with the general loops or the 3×3 stride-2 kernels; outputs start as NaN.</summary>
+    private static unsafe (float[] Y, float[] Dx) RunKernels(PoolGeometry g, float[] x, float[] dy, bool overlapping)
+    {
+        var y = new float[g.OutputCount];
+        var dx = new float[g.InputCount];
+        Array.Fill(y, float.NaN);
+        Array.Fill(dx, float.NaN);
+        int planes = g.Batch * g.Channels;
+        fixed (float* px = x, py = y, pdy = dy, pdx = dx)
+        {
+            if (overlapping)
+            {
+                PoolKernels.Forward3x3Stride2(px, py, g, 0, planes);
+                PoolKernels.Backward3x3Stride2(px, pdy, pdx, g, 0, planes);
+            }
+            else
+            {
+                PoolKernels.ForwardGeneral(px, py, g, 0, planes, new float[g.InWidth]);
+                PoolKernels.BackwardGeneral(px, pdy, pdx, g, 0, planes);
+            }
+        }
+        return (y, dx);
+    }
+
+    /// <summary>Equal bit patterns, except that any NaN matches any NaN.</summary>
+    private static void AssertSameBits(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            bool same = float.IsNaN(expected[i]) ? float.IsNaN(actual[i])
+                : BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]);
+            Assert.True(same, $"{what}: element {i} is {actual[i]}, expected {expected[i]}");
+        }
     }
 
     private static (double[] Y, double[] Dx) Naive(PoolGeometry g, float[] x, float[] dy)
