@@ -88,17 +88,19 @@ internal static unsafe class LrnKernels
         TV alpha = TL.Splat(g.Alpha), k = TL.Splat(g.K);
         float* xs = scratch, ys = scratch + channels * lanes;
         if (plane % lanes != 0) SmallCopy.Clear(xs, channels * lanes);
-        for (int item = first; item < end; item++)
+        var cursor = new StripCursor(first, strips, lanes, channels, plane);
+        var ahead = new StripCursor(first + AheadStrips(lanes), strips, lanes, channels, plane);
+        for (int item = first; item < end; item++, cursor.Advance(), ahead.Advance())
         {
-            int n = item / strips, p = (item - n * strips) * lanes, valid = Math.Min(lanes, plane - p);
-            long at = (long)n * channels * plane + p;
+            long at = cursor.Offset, next = item + AheadStrips(lanes) < end ? ahead.Offset : at;
+            int valid = Math.Min(lanes, plane - cursor.Position);
             if (valid == lanes)
             {
-                ForwardStrip<TL, TV, TP>(x + at, y + at, plane, channels, half, alpha, k, power);
+                ForwardStrip<TL, TV, TP>(x + at, y + at, plane, channels, half, alpha, k, power, x + next, y + next, plane);
                 continue;
             }
             Gather(x + at, plane, xs, lanes, channels, valid);
-            ForwardStrip<TL, TV, TP>(xs, ys, lanes, channels, half, alpha, k, power);
+            ForwardStrip<TL, TV, TP>(xs, ys, lanes, channels, half, alpha, k, power, x + next, y + next, plane);
             Scatter(ys, lanes, y + at, plane, channels, valid);
         }
     }
@@ -113,33 +115,40 @@ internal static unsafe class LrnKernels
         float* powers = scratch, ratios = scratch + block;
         float* xs = scratch + 2 * block, ys = scratch + 3 * block, dys = scratch + 4 * block, dxs = scratch + 5 * block;
         if (plane % lanes != 0) SmallCopy.Clear(xs, 3 * block);
-        for (int item = first; item < end; item++)
+        var cursor = new StripCursor(first, strips, lanes, channels, plane);
+        var ahead = new StripCursor(first + AheadStrips(lanes), strips, lanes, channels, plane);
+        for (int item = first; item < end; item++, cursor.Advance(), ahead.Advance())
         {
-            int n = item / strips, p = (item - n * strips) * lanes, valid = Math.Min(lanes, plane - p);
-            long at = (long)n * channels * plane + p;
+            long at = cursor.Offset, next = item + AheadStrips(lanes) < end ? ahead.Offset : at;
+            var later = new Lookahead(x + next, y + next, dy + next, dx + next, plane);
+            int valid = Math.Min(lanes, plane - cursor.Position);
             if (valid == lanes)
             {
-                BackwardStrip<TL, TV, TP>(x + at, y + at, dy + at, dx + at, plane, channels, half, alpha, k, minusTwoAlphaBeta, power, powers, ratios);
+                BackwardStrip<TL, TV, TP>(x + at, y + at, dy + at, dx + at, plane, channels, half, alpha, k, minusTwoAlphaBeta, power, powers, ratios, later);
                 continue;
             }
             Gather(x + at, plane, xs, lanes, channels, valid);
             Gather(y + at, plane, ys, lanes, channels, valid);
             Gather(dy + at, plane, dys, lanes, channels, valid);
-            BackwardStrip<TL, TV, TP>(xs, ys, dys, dxs, lanes, channels, half, alpha, k, minusTwoAlphaBeta, power, powers, ratios);
+            BackwardStrip<TL, TV, TP>(xs, ys, dys, dxs, lanes, channels, half, alpha, k, minusTwoAlphaBeta, power, powers, ratios, later);
             Scatter(dxs, lanes, dx + at, plane, channels, valid);
         }
     }
 
-    /// <summary>One strip of forward; channel c of the strip starts at x + c·<paramref name="stride"/>.</summary>
+    /// <summary>
+    /// One strip of forward; channel c of the strip starts at x + c·<paramref name="stride"/>. Channel c of a later strip,
+    /// at <paramref name="xLater"/> and <paramref name="yLater"/> + c·<paramref name="laterStride"/>, is prefetched on the way.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForwardStrip<TL, TV, TP>(float* x, float* y, long stride, int channels, int half, TV alpha, TV k, TP power)
+    private static void ForwardStrip<TL, TV, TP>(float* x, float* y, long stride, int channels, int half, TV alpha, TV k, TP power,
+                                                 float* xLater, float* yLater, long laterStride)
         where TL : struct, ILanes<TV> where TV : unmanaged where TP : struct, INegativePower
     {
         for (int c = 0; c < channels; c++)
         {
-            long o = c * stride;
-            Prefetch(x + o + Ahead);
-            Prefetch(y + o + Ahead);
+            long o = c * stride, l = c * laterStride;
+            Prefetch(xLater + l);
+            Prefetch(yLater + l);
             var s = Scale<TL, TV>(x, stride, Math.Max(0, c - half), Math.Min(channels - 1, c + half), alpha, k);
             TL.Store(TL.Multiply(TL.Load(x + o), power.Apply<TL, TV>(s)), y + o);
         }
@@ -149,11 +158,13 @@ internal static unsafe class LrnKernels
     /// One strip of backward, in one walk down the channels: step c computes s^(−β) and dy·y/s of channel c into
     /// <paramref name="powers"/> and <paramref name="ratios"/> (channels × lanes each), then dx of channel c − half, whose
     /// window of ratios is complete by then. That window is also the set of channels whose windows hold c − half (windows
-    /// are symmetric), as the gradient needs. The lag keeps every line of x and dy in L1 between its two uses.
+    /// are symmetric), as the gradient needs. The lag keeps every line of x and dy in L1 between its two uses. Channel c
+    /// of the strip in <paramref name="later"/> is prefetched on the way.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void BackwardStrip<TL, TV, TP>(float* x, float* y, float* dy, float* dx, long stride, int channels, int half,
-                                                  TV alpha, TV k, TV minusTwoAlphaBeta, TP power, float* powers, float* ratios)
+                                                  TV alpha, TV k, TV minusTwoAlphaBeta, TP power, float* powers, float* ratios,
+                                                  in Lookahead later)
         where TL : struct, ILanes<TV> where TV : unmanaged where TP : struct, INegativePower
     {
         int lanes = TL.Count;
@@ -161,11 +172,11 @@ internal static unsafe class LrnKernels
         {
             if (c < channels)
             {
-                long o = c * stride;
-                Prefetch(x + o + Ahead);
-                Prefetch(y + o + Ahead);
-                Prefetch(dy + o + Ahead);
-                Prefetch(dx + o + Ahead);
+                long o = c * stride, l = c * later.Stride;
+                Prefetch(later.X + l);
+                Prefetch(later.Y + l);
+                Prefetch(later.Dy + l);
+                Prefetch(later.Dx + l);
                 var s = Scale<TL, TV>(x, stride, Math.Max(0, c - half), Math.Min(channels - 1, c + half), alpha, k);
                 TL.Store(power.Apply<TL, TV>(s, out var reciprocal), powers + c * lanes);
                 TL.Store(TL.Multiply(TL.Multiply(TL.Load(dy + o), TL.Load(y + o)), reciprocal), ratios + c * lanes);
@@ -185,13 +196,14 @@ internal static unsafe class LrnKernels
     }
 
     /// <summary>
-    /// Floats ahead of the current position that <see cref="Prefetch"/> asks for: two 64-byte lines further along the same
-    /// channel plane, needed two strips later. A strip touches one line in each of many channel planes, often a page or
-    /// more apart, and hardware prefetchers (which follow a few sequential streams within a page) miss most of them.
-    /// Measured on a 2-core Cascade Lake VM: 32 beats 16 (the adjacent-line prefetcher already brings the next line) by
-    /// up to 2× on large planes, and 48 to 128 are a few percent slower than 32.
+    /// How far ahead <see cref="Prefetch"/> reaches: the strip 32 floats (two 64-byte lines) of work later, that is two
+    /// strips of 16 lanes or four of 8, counted in work items so that the lead carries over from one image to the next. A
+    /// strip touches one line in each of many channel planes, often a page or more apart, and hardware prefetchers (which
+    /// follow a few sequential streams within a page) miss most of them. Measured on a 2-core Cascade Lake VM with 16
+    /// lanes: two lines ahead beat one (which the adjacent-line prefetcher already brings) by up to 2× on large planes,
+    /// and three to eight are a few percent slower than two.
     /// </summary>
-    private const int Ahead = 32;
+    private static int AheadStrips(int lanes) => Math.Max(1, 32 / lanes);
 
     /// <summary>Asks for the cache line holding <paramref name="p"/> (a hint: never faults, whatever the address).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -228,6 +240,41 @@ internal static unsafe class LrnKernels
     private static void Scatter(float* strip, int lanes, float* destination, long stride, int channels, int valid)
     {
         for (int c = 0; c < channels; c++) SmallCopy.Contiguous(strip + c * lanes, destination + c * stride, valid);
+    }
+
+    /// <summary>Walks work items in order, keeping the image and strip of the current one without dividing.</summary>
+    private struct StripCursor(int item, int strips, int lanes, int channels, int plane)
+    {
+        private int _image = item / strips;
+        private int _strip = item % strips;
+
+        /// <summary>The strip's first position within its plane.</summary>
+        public readonly int Position => _strip * lanes;
+
+        /// <summary>Offset of the strip's first float in channel 0 of its image.</summary>
+        public readonly long Offset => (long)_image * channels * plane + Position;
+
+        /// <summary>Moves to the next work item.</summary>
+        public void Advance()
+        {
+            if (++_strip < strips) return;
+            _strip = 0;
+            _image++;
+        }
+    }
+
+    /// <summary>Where channel 0 of a later strip lies in each tensor of backward, and the channel stride there.</summary>
+    private readonly struct Lookahead(float* x, float* y, float* dy, float* dx, long stride)
+    {
+        public float* X { get; } = x;
+
+        public float* Y { get; } = y;
+
+        public float* Dy { get; } = dy;
+
+        public float* Dx { get; } = dx;
+
+        public long Stride { get; } = stride;
     }
 
     /// <summary>s ↦ s^(−β), as a struct type argument so that each exponent's kernel is specialised.</summary>
