@@ -6,12 +6,17 @@ using FsCheck.Xunit;
 
 namespace AlexNet.Tests.Cpu;
 
-/// <summary>GEMM and convolution against the naive float64 loops over random shapes, paths and thread counts (fixed seeds).</summary>
+/// <summary>
+/// GEMM, convolution and LRN against the naive float64 loops over random shapes, paths (vector widths) and thread counts
+/// (fixed seeds).
+/// </summary>
 public class KernelPropertyTests
 {
     internal sealed record GemmCase(GemmPath Path, int Threads, bool TransA, bool TransB, int M, int N, int K, float Alpha, float Beta, int Seed);
 
     internal sealed record ConvCase(GemmPath Path, int Threads, ConvGeometry Geometry);
+
+    internal sealed record LrnCase(LaneWidth Width, int Threads, LrnGeometry Geometry, int Seed);
 
     private static Gen<GemmCase> GemmCases =>
         from path in Gen.Elements(GemmTests.Paths().ToArray())
@@ -42,6 +47,20 @@ public class KernelPropertyTests
         from h in Gen.Choose(Math.Max(1, kh - 2 * ph), 12)
         from w in Gen.Choose(Math.Max(1, kw - 2 * pw), 12)
         select new ConvCase(path, threads, new ConvGeometry(batch, groups * cg, h, w, groups * og, kh, kw, sh, sw, ph, pw, groups));
+
+    private static Gen<LrnCase> LrnCases =>
+        from width in Gen.Elements(LrnTests.Widths)
+        from threads in Gen.Choose(1, 3)
+        from batch in Gen.Choose(0, 3)
+        from channels in Gen.Choose(1, 20)
+        from h in Gen.Choose(1, 9)
+        from w in Gen.Choose(1, 19)
+        from size in Gen.Choose(1, 9)
+        from alpha in Gen.Elements(1e-4f, 0.05f, 0.3f, 1f)
+        from beta in Gen.Elements(0.75f, 0.75f, 0.5f, 1f)
+        from k in Gen.Elements(2f, 1f, 0.5f)
+        from seed in Gen.Choose(0, 1_000_000)
+        select new LrnCase(width, threads, new LrnGeometry(batch, channels, h, w, size, alpha, beta, k), seed);
 
     [Property(MaxTest = 150, Replay = "(271828183,314159265)")]
     public Property GemmMatchesNaiveLoops() => Prop.ForAll(GemmCases.ToArbitrary(), c =>
@@ -83,5 +102,18 @@ public class KernelPropertyTests
         CpuTestData.Close(dx, dxBound, CpuTestData.Read(backend, bdx, g.InputCount));
         CpuTestData.Close(dw, dwBound, CpuTestData.Read(backend, bdw, g.WeightCount));
         CpuTestData.Close(db, dbBound, CpuTestData.Read(backend, bdb, g.OutChannels));
+    });
+
+    [Property(MaxTest = 150, Replay = "(577215665,662607015)")]
+    public Property LrnMatchesTheFormulas() => Prop.ForAll(LrnCases.ToArbitrary(), c =>
+    {
+        var g = c.Geometry;
+        using var backend = new CpuBackend(c.Threads);
+        var x = CpuTestData.Random(g.Count, c.Seed, 3f);
+        var dy = CpuTestData.Random(g.Count, c.Seed + 1);
+        var (y, dx) = LrnTests.Run(backend, g, c.Width, x, dy);
+        var (yExpected, dxExpected) = LrnTests.Naive(g, x, dy);
+        CpuTestData.Close(yExpected, y, 2e-5, 1e-6);
+        CpuTestData.Close(dxExpected, dx, 1e-4, 1e-5);
     });
 }

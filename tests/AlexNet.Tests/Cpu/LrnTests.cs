@@ -35,6 +35,117 @@ public class LrnTests
         CpuTestData.Close(dx, CpuTestData.Read(backend, bdx, g.Count), 1e-4, 1e-5);
     }
 
+    /// <summary>Every vector width the kernels are instantiated for (each runs on any hardware, natively or emulated).</summary>
+    internal static readonly LaneWidth[] Widths = [LaneWidth.V128, LaneWidth.V256, LaneWidth.V512];
+
+    /// <summary>
+    /// Shapes at the kernels' edges: channels fewer than the window, channel counts that are multiples of nothing, planes
+    /// smaller than a vector, planes of exactly one vector and of one vector plus one, planes with a partial last strip
+    /// at every width, and a single image.
+    /// </summary>
+    /// <remarks>The width travels as its float count (xUnit test parameters must be public types).</remarks>
+    public static TheoryData<LrnGeometry, int> EdgeShapes()
+    {
+        LrnGeometry[] shapes =
+        [
+            new(1, 1, 1, 1, 5, 0.3f, 0.75f, 2f),
+            new(2, 2, 1, 3, 5, 0.3f, 0.75f, 2f),
+            new(1, 3, 2, 2, 7, 0.5f, 0.6f, 1f),
+            new(3, 4, 4, 4, 9, 0.2f, 0.75f, 0.5f),
+            new(1, 13, 4, 5, 5, 0.1f, 0.75f, 2f),
+            new(2, 11, 1, 17, 3, 0.4f, 1f, 1f),
+            new(1, 7, 13, 13, 5, 0.3f, 0.75f, 2f),
+            new(2, 5, 3, 7, 1, 0.7f, 0.75f, 1f),
+            new(1, 6, 5, 5, 4, 0.05f, 0.5f, 2f),
+            new(2, 16, 7, 9, 5, 1e-4f, 0.75f, 2f),
+        ];
+        var data = new TheoryData<LrnGeometry, int>();
+        foreach (var g in shapes)
+        foreach (var width in Widths)
+            data.Add(g, SimdLanes.CountOf(width));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EdgeShapes))]
+    public void EveryWidthMatchesTheFormulasOnEdgeShapes(LrnGeometry g, int lanes)
+    {
+        var width = Widths.Single(w => SimdLanes.CountOf(w) == lanes);
+        using var backend = new CpuBackend(2);
+        var x = CpuTestData.Random(g.Count, g.Channels * 31 + g.Width, 3f);
+        var dy = CpuTestData.Random(g.Count, g.Channels * 37 + g.Height);
+        var (yf, dxf) = Run(backend, g, width, x, dy);
+        var (y, dx) = Naive(g, x, dy);
+        CpuTestData.Close(y, yf, 2e-5, 1e-6);
+        CpuTestData.Close(dx, dxf, 1e-4, 1e-5);
+    }
+
+    /// <summary>
+    /// The parallel split only changes which thread computes which position, so every thread count gives the same bits;
+    /// at β = 0.75 (IEEE division and square roots only) so does every vector width.
+    /// </summary>
+    [Theory]
+    [InlineData(0.75f)]
+    [InlineData(0.6f)]
+    public void ResultsDoNotDependOnTheThreadCount(float beta)
+    {
+        // 5 × 23 = 115 positions per image leave a partial last strip at every width; 40 images are enough work to be
+        // split between up to four threads at every width.
+        var g = new LrnGeometry(40, 10, 5, 23, 5, 0.2f, beta, 2f);
+        var x = CpuTestData.Random(g.Count, 5, 2f);
+        var dy = CpuTestData.Random(g.Count, 6);
+        using var one = new CpuBackend(1);
+        var (y0, dx0) = Run(one, g, LaneWidth.V128, x, dy);
+        foreach (var width in Widths)
+        {
+            var (y1, dx1) = Run(one, g, width, x, dy);
+            if (beta == 0.75f)
+            {
+                Assert.Equal(y0, y1);
+                Assert.Equal(dx0, dx1);
+            }
+            foreach (int threads in new[] { 2, 3, 4 })
+            {
+                using var backend = new CpuBackend(threads);
+                var (y, dx) = Run(backend, g, width, x, dy);
+                Assert.Equal(y1, y);
+                Assert.Equal(dx1, dx);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 3, 4, 4)]
+    [InlineData(2, 3, 0, 4)]
+    [InlineData(2, 3, 4, 0)]
+    public void EmptyTensorsAreNoOps(int batch, int channels, int height, int width)
+    {
+        var g = new LrnGeometry(batch, channels, height, width, 5, 1e-4f, 0.75f, 2f);
+        using var backend = new CpuBackend(2);
+        using var x = backend.Allocate(1);
+        using var y = backend.Upload([42f]);
+        using var dx = backend.Upload([42f]);
+        foreach (var lanes in Widths)
+        {
+            backend.LrnForward(x, y, g, lanes);
+            backend.LrnBackward(x, y, x, dx, g, lanes);
+        }
+        Assert.Equal(42f, CpuTestData.Read(backend, y, 1)[0]);
+        Assert.Equal(42f, CpuTestData.Read(backend, dx, 1)[0]);
+    }
+
+    /// <summary>Forward then backward (with forward's y) at one width.</summary>
+    internal static (float[] Y, float[] Dx) Run(CpuBackend backend, LrnGeometry g, LaneWidth width, float[] x, float[] dy)
+    {
+        using var bx = backend.Upload(x);
+        using var by = backend.Allocate(g.Count);
+        using var bdy = backend.Upload(dy);
+        using var bdx = backend.Allocate(g.Count);
+        backend.LrnForward(bx, by, g, width);
+        backend.LrnBackward(bx, by, bdy, bdx, g, width);
+        return (CpuTestData.Read(backend, by, g.Count), CpuTestData.Read(backend, bdx, g.Count));
+    }
+
     [Fact]
     public void BackwardMatchesFiniteDifferencesOfTheNaiveForward()
     {
@@ -78,7 +189,8 @@ public class LrnTests
         return x.Select((v, i) => v * Math.Pow(s[i], -g.Beta)).ToArray();
     }
 
-    private static (double[] Y, double[] Dx) Naive(LrnGeometry g, float[] xf, float[] dy)
+    /// <summary>y and dx by the formulas, in float64.</summary>
+    internal static (double[] Y, double[] Dx) Naive(LrnGeometry g, float[] xf, float[] dy)
     {
         var x = xf.Select(v => (double)v).ToArray();
         var s = Scale(g, x);
