@@ -99,28 +99,62 @@ public static class Presets
     /// <param name="classes">Number of classes.</param>
     /// <param name="towers">Number of towers (1, 2, 4 or 8); 1 gives a single tower.</param>
     /// <exception cref="ArgumentException">The widths do not divide into the towers, or the network does not fit the input.</exception>
-    public static Network AlexNetFashion(int channels = 1, int size = 28, int classes = 10, int towers = 2)
+    public static Network AlexNetFashion(int channels = 1, int size = 28, int classes = 10, int towers = 2) =>
+        Compact("fashion", channels, size, classes, towers, conv1Kernel: 3, widths: [32, 64, 96, 96, 64], fc: 512, biasOne: true, fc8Std: null);
+
+    /// <summary>
+    /// AlexNet for small colour photographs such as CIFAR-10 (3×32×32 images, of which the network sees 28×28 crops, as
+    /// the paper's 224 of 256): the layers, order, two-tower wiring, LRN after ReLU, overlapping pooling and dropout of
+    /// <see cref="AlexNetFashion"/>, with a 5×5 conv1 and widths conv 48-96-144-144-96, fc 768. He initialisation for
+    /// unit-variance inputs, every bias 0 (the paper's biases of 1 slowed the first steps here), and fc8 N(0, 0.01²) as
+    /// the paper, so the first logits are small. The training sample's default for 3-channel 32×32 data
+    /// (docs/training.md says how it was chosen).
+    /// </summary>
+    /// <param name="channels">Input channels (3 for RGB).</param>
+    /// <param name="size">Input height and width (the crop side).</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="towers">Number of towers (1, 2, 4 or 8, or any divisor of every width); 1 gives a single tower.</param>
+    /// <param name="widths">The five convolution widths over all towers (default 48, 96, 144, 144, 96).</param>
+    /// <param name="fc">Width of fc6 and fc7 over all towers (default 768).</param>
+    /// <param name="conv1Kernel">conv1's kernel size (odd; default 5).</param>
+    /// <exception cref="ArgumentException">The widths do not divide into the towers, or the network does not fit the input.</exception>
+    public static Network AlexNetCifar(int channels = 3, int size = 28, int classes = 10, int towers = 2,
+                                       int[]? widths = null, int fc = 768, int conv1Kernel = 5) =>
+        Compact("cifar", channels, size, classes, towers, conv1Kernel, widths ?? [48, 96, 144, 144, 96], fc, biasOne: false, fc8Std: 0.01f);
+
+    /// <summary>The small-image AlexNet shared by the fashion and cifar presets: conv1 (stride 1, padded) → relu → LRN →
+    /// pool 3/2 → conv2 5×5 → relu → LRN → pool 3/2 | conv3 → conv4 → conv5 (3×3) → flatten | fc6 | fc7 | fc8, He init;
+    /// with <paramref name="biasOne"/> the paper's biases of 1 in conv2, conv4, conv5, fc6 and fc7; fc8 N(0, fc8Std²)
+    /// when given, else He.</summary>
+    private static Network Compact(string preset, int channels, int size, int classes, int towers, int conv1Kernel, int[] widths, int fc,
+                                   bool biasOne, float? fc8Std)
     {
-        const int c1 = 32, c2 = 64, c3 = 96, c4 = 96, c5 = 64, fc = 512;
+        if (towers < 1) throw new ArgumentException($"towers must be ≥ 1, got {towers}.", nameof(towers));
+        if (classes < 1) throw new ArgumentException($"classes must be ≥ 1, got {classes}.", nameof(classes));
+        if (widths.Length != 5) throw new ArgumentException($"The {preset} preset needs five convolution widths, got {widths.Length}.", nameof(widths));
+        if (conv1Kernel < 1 || conv1Kernel % 2 == 0)
+            throw new ArgumentException($"conv1Kernel must be a positive odd number (it is padded to keep the size), got {conv1Kernel}.", nameof(conv1Kernel));
         int t = towers;
-        if (new[] { c1, c2, c3, c4, c5, fc }.Any(w => w % t != 0))
-            throw new ArgumentException($"The fashion preset's widths do not divide into {t} towers (use 1, 2, 4 or 8).", nameof(towers));
+        if (widths.Append(fc).Any(w => w < t || w % t != 0))
+            throw new ArgumentException($"The {preset} preset's widths ({string.Join("-", widths)}, fc {fc}) do not divide into {t} towers.", nameof(towers));
+        var (c1, c2, c3, c4, c5) = (widths[0], widths[1], widths[2], widths[3], widths[4]);
         static float He(int fanIn) => MathF.Sqrt(2f / fanIn);
+        float one = biasOne ? 1f : 0f;
         int pooled = (((size - 3) / 2 + 1) - 3) / 2 + 1; // after pool1 and pool2
         Layer[] stage1 =
         [
-            new Conv("conv1", c1 / t, 3, 1, 1, He(channels * 9), 0f), new Relu("relu1"), new Lrn("lrn1"), new MaxPool("pool1", 3, 2),
-            new Conv("conv2", c2 / t, 5, 1, 2, He(c1 / t * 25), 1f), new Relu("relu2"), new Lrn("lrn2"), new MaxPool("pool2", 3, 2),
+            new Conv("conv1", c1 / t, conv1Kernel, 1, conv1Kernel / 2, He(channels * conv1Kernel * conv1Kernel), 0f), new Relu("relu1"), new Lrn("lrn1"), new MaxPool("pool1", 3, 2),
+            new Conv("conv2", c2 / t, 5, 1, 2, He(c1 / t * 25), one), new Relu("relu2"), new Lrn("lrn2"), new MaxPool("pool2", 3, 2),
         ];
         Layer[] stage2 =
         [
             new Conv("conv3", c3 / t, 3, 1, 1, He(c2 * 9), 0f), new Relu("relu3"),
-            new Conv("conv4", c4 / t, 3, 1, 1, He(c3 / t * 9), 1f), new Relu("relu4"),
-            new Conv("conv5", c5 / t, 3, 1, 1, He(c4 / t * 9), 1f), new Relu("relu5"), new Flatten("flatten"),
+            new Conv("conv4", c4 / t, 3, 1, 1, He(c3 / t * 9), one), new Relu("relu4"),
+            new Conv("conv5", c5 / t, 3, 1, 1, He(c4 / t * 9), one), new Relu("relu5"), new Flatten("flatten"),
         ];
-        Layer[] stage3 = [new Dense("fc6", fc / t, He(c5 * pooled * pooled), 1f), new Relu("relu6"), new Dropout("drop6", 0.5f)];
-        Layer[] stage4 = [new Dense("fc7", fc / t, He(fc), 1f), new Relu("relu7"), new Dropout("drop7", 0.5f)];
-        Layer[] head = [new Dense("fc8", classes, He(fc), 0f), new Softmax("prob")];
+        Layer[] stage3 = [new Dense("fc6", fc / t, He(c5 * Math.Max(pooled, 1) * Math.Max(pooled, 1)), one), new Relu("relu6"), new Dropout("drop6", 0.5f)];
+        Layer[] stage4 = [new Dense("fc7", fc / t, He(fc), one), new Relu("relu7"), new Dropout("drop7", 0.5f)];
+        Layer[] head = [new Dense("fc8", classes, fc8Std ?? He(fc), 0f), new Softmax("prob")];
         IEnumerable<Layer> layers = t == 1
             ? [.. stage1, .. stage2, .. stage3, .. stage4, .. head]
             : [new Towers("towers1", t, stage1), new Towers("towers2", t, stage2), new Towers("towers3", t, stage3), new Towers("towers4", t, stage4), .. head];

@@ -44,17 +44,90 @@ internal static class DataSources
         }
         if (!Directory.Exists(data))
             throw new CliException($"--data '{data}' is neither '{FashionMnistName}' nor an existing folder.", 2);
+        return OpenFolder(data, validationCount, seed, threads);
+    }
+
+    /// <summary>Largest decoded size of a folder trained without a prepared store (its images are held in memory).</summary>
+    private const long InMemoryFolderLimit = 4L << 30;
+
+    /// <summary>
+    /// A folder of <c>train/</c> and optionally <c>val/</c> and <c>test/</c> image folders, decoded into memory at the
+    /// images' own size when they are smaller than 256 (CIFAR's 32×32), else at the paper's 256. Without <c>val/</c>,
+    /// <paramref name="validationCount"/> training images are held out for validation (a seeded permutation, as for
+    /// Fashion-MNIST).
+    /// </summary>
+    private static DataSet OpenFolder(string data, int validationCount, long seed, int threads)
+    {
         var trainDir = Path.Combine(data, "train");
         var valDir = Path.Combine(data, "val");
-        if (!Directory.Exists(trainDir) || !Directory.Exists(valDir))
-            throw new CliException($"Folder '{data}' must hold train/ and val/ sub-folders of <class>/*.jpg|png.");
-        var trainSet = ImageFolderDataset.Open(trainDir, 256, threads: threads);
-        var valSet = ImageFolderDataset.Open(valDir, 256, trainSet.ClassNames, threads: threads);
         var testDir = Path.Combine(data, "test");
-        var testSet = Directory.Exists(testDir) ? ImageFolderDataset.Open(testDir, 256, trainSet.ClassNames, threads: threads) : null;
-        int skipped = trainSet.Skipped.Count + valSet.Skipped.Count + (testSet?.Skipped.Count ?? 0);
-        return new DataSet(data, trainSet, valSet, testSet, AugmentationOptions.Paper, ModelPresets.Paper,
-                           skipped > 0 ? $"{skipped} undecodable files skipped, e.g. {(trainSet.Skipped.Concat(valSet.Skipped).FirstOrDefault() ?? testSet!.Skipped[0]).Path}" : null);
+        if (!Directory.Exists(trainDir))
+            throw new CliException($"Folder '{data}' must hold a train/ sub-folder of <class>/*.jpg|png (and val/ or test/ beside it), or be a store made by 'alexnet prepare'.");
+        int size = NativeSize(trainDir);
+        long files = Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories).LongCount();
+        if (files * 3 * size * size > InMemoryFolderLimit)
+            throw new CliException($"'{data}' holds {files} files, about {files * 3L * size * size >> 30} GiB once decoded at {size}×{size}: too many to hold in memory. Prepare a streaming store first: alexnet prepare --data {data} -o <store folder>, then train with --data <store folder>.");
+        var train = ImageFolderDataset.Open(trainDir, size, threads: threads);
+        var test = Directory.Exists(testDir) ? ImageFolderDataset.Open(testDir, size, train.ClassNames, threads: threads) : null;
+        IImageDataset trainSet = train, valSet;
+        string? note;
+        if (Directory.Exists(valDir))
+        {
+            var val = ImageFolderDataset.Open(valDir, size, train.ClassNames, threads: threads);
+            valSet = val;
+            note = SkippedNote(train, val, test);
+        }
+        else if (validationCount == 0)
+        {
+            valSet = test ?? throw new CliException($"Folder '{data}' has no val/ and no test/ to validate on; hold images out of train/ with --validation N.", 2);
+            note = "validating on the test set (--validation 0): the test accuracy is not held out";
+        }
+        else
+        {
+            if (validationCount < 0 || validationCount >= train.Count)
+                throw new CliException($"--validation must be in [0, {train.Count}), got {validationCount}.", 2);
+            var order = EpochPlan.Permutation(train.Count, RandomKeys.Root(seed).Fold(3));
+            valSet = new ImageDatasetSubset(train, order[^validationCount..]);
+            trainSet = new ImageDatasetSubset(train, order[..^validationCount]);
+            note = $"{validationCount} training images held out for validation (no val/ folder)";
+            if (SkippedNote(train, null, test) is { } skipped) note += "; " + skipped;
+        }
+        var (augmentation, preset) = FolderDefaults(trainSet);
+        return new DataSet(data, trainSet, valSet, test, augmentation, preset, note);
+    }
+
+    /// <summary>The preset and augmentation for a folder's images: the cifar preset on 28×28 crops for small colour
+    /// photographs (shorter than 64 pixels), the paper's preset and recipe otherwise.</summary>
+    public static (AugmentationOptions Augmentation, string Preset) FolderDefaults(IImageDataset train) =>
+        train.Channels == 3 && train.Height < 64
+            ? (AugmentationOptions.Paper with { CropSize = CifarCrop(train.Height) }, ModelPresets.Cifar)
+            : (AugmentationOptions.Paper, ModelPresets.Paper);
+
+    /// <summary>The crop of a small image in the paper's proportion (224 of 256): 28 of 32.</summary>
+    private static int CifarCrop(int size) => Math.Max(1, (int)Math.Round(size * 224.0 / 256));
+
+    /// <summary>The size a folder's images are decoded at: the first image's shorter side when below 256, else 256.</summary>
+    private static int NativeSize(string trainDir)
+    {
+        var first = Directory.EnumerateDirectories(trainDir).Order(StringComparer.Ordinal)
+            .SelectMany(d => Directory.EnumerateFiles(d).Order(StringComparer.Ordinal))
+            .FirstOrDefault(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg" or ".png");
+        if (first is null) return 256;
+        try
+        {
+            var (w, h) = ImageDecoder.Dimensions(first);
+            return Math.Clamp(Math.Min(w, h), 1, 256);
+        }
+        catch (InvalidDataException)
+        {
+            return 256;
+        }
+    }
+
+    private static string? SkippedNote(ImageFolderDataset train, ImageFolderDataset? val, ImageFolderDataset? test)
+    {
+        var skipped = train.Skipped.Concat(val?.Skipped ?? []).Concat(test?.Skipped ?? []).ToList();
+        return skipped.Count > 0 ? $"{skipped.Count} undecodable files skipped, e.g. {skipped[0].Path}" : null;
     }
 
     /// <summary>Keeps only the first <paramref name="count"/> training images (0 keeps all).</summary>
@@ -63,15 +136,16 @@ internal static class DataSources
     {
         if (count < 0) throw new CliException($"--limit must be ≥ 0, got {count}.", 2);
         if (count == 0 || count >= set.Train.Count) return set;
-        var subset = set.Train is InMemoryImageDataset memory
+        IImageDataset subset = set.Train is InMemoryImageDataset memory
             ? memory.Subset([.. Enumerable.Range(0, count)])
-            : throw new CliException("--limit works with Fashion-MNIST only.", 2);
+            : new ImageDatasetSubset(set.Train, [.. Enumerable.Range(0, count)]);
         return set with { Train = subset, Note = $"{set.Note}; only the first {count} training images" };
     }
 
-    /// <summary>Opens one split for evaluation: <c>test</c> or <c>train</c> (the whole training files or folder).</summary>
+    /// <summary>Opens one split for evaluation: <c>test</c> or <c>train</c> (the whole training files or folder), a folder's
+    /// images decoded at <paramref name="size"/> (the checkpoint's).</summary>
     /// <exception cref="CliException">The data or the split is missing.</exception>
-    public static IImageDataset OpenSplit(string data, string fashionDirectory, string split, IReadOnlyList<string> classNames, int threads)
+    public static IImageDataset OpenSplit(string data, string fashionDirectory, string split, IReadOnlyList<string> classNames, int size, int threads)
     {
         if (split is not ("test" or "train" or "val"))
             throw new CliException($"--split must be test, val or train, got '{split}'.", 2);
@@ -84,6 +158,6 @@ internal static class DataSources
         }
         var folder = Path.Combine(data, split);
         if (!Directory.Exists(folder)) throw new CliException($"'{folder}' does not exist.");
-        return ImageFolderDataset.Open(folder, 256, classNames, threads: threads);
+        return ImageFolderDataset.Open(folder, size, classNames, threads: threads);
     }
 }

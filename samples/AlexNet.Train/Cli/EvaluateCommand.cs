@@ -27,7 +27,7 @@ internal static class EvaluateCommand
         {
             using var backend = Devices.Open(parse.GetValue(device)!, parse.GetValue(threads));
             using var model = CheckpointModel.Load(parse.GetValue(checkpoint)!, backend);
-            var set = DataSources.OpenSplit(parse.GetValue(data)!, parse.GetValue(fashionDir)!, parse.GetValue(split)!, model.Run.ClassNames, parse.GetValue(threads));
+            var set = DataSources.OpenSplit(parse.GetValue(data)!, parse.GetValue(fashionDir)!, parse.GetValue(split)!, model.Run.ClassNames, model.Transform.Height, parse.GetValue(threads));
             if (!set.ClassNames.SequenceEqual(model.Run.ClassNames) || set.Channels != model.Transform.Channels
                 || set.Height != model.Transform.Height || set.Width != model.Transform.Width)
                 throw new CliException("The data does not match the checkpoint (classes or image size differ).");

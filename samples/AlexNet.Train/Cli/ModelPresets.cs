@@ -15,12 +15,15 @@ internal static class ModelPresets
     /// <summary>The 28×28 AlexNet this sample trains Fashion-MNIST with (docs/training.md says how it was chosen).</summary>
     public const string Fashion = "fashion";
 
+    /// <summary>The AlexNet for small colour photographs (28×28 crops of 32×32, CIFAR-10).</summary>
+    public const string Cifar = "cifar";
+
     /// <summary>All names.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Fashion, Small, Paper];
+    public static IReadOnlyList<string> Names { get; } = [Fashion, Cifar, Small, Paper];
 
     /// <summary>True when the preset expects inputs scaled to unit variance (its He initialisation assumes it); the
     /// paper's presets take raw pixel values minus the mean, as the paper.</summary>
-    public static bool ExpectsUnitVariance(string name) => name == Fashion;
+    public static bool ExpectsUnitVariance(string name) => name is Fashion or Cifar;
 
     /// <summary>Builds the network for images of <paramref name="input"/> [C, H, W] (after cropping).</summary>
     /// <exception cref="CliException">The name is unknown or the network does not fit the input.</exception>
@@ -34,6 +37,7 @@ internal static class ModelPresets
                 Paper => Presets.AlexNet(channels, size, classes, towers),
                 Small => Presets.AlexNetSmall(channels, size, classes, towers),
                 Fashion => Presets.AlexNetFashion(channels, size, classes, towers),
+                Cifar => Presets.AlexNetCifar(channels, size, classes, towers),
                 _ => throw new CliException($"--preset must be one of {string.Join(", ", Names)}; got '{name}'.", 2),
             };
         }

@@ -23,7 +23,7 @@ internal static class TrainCommand
         var device = SharedOptions.Device();
         var threads = SharedOptions.Threads();
         var batch = SharedOptions.BatchSize(128);
-        var preset = new Option<string?>("--preset", "-p") { Description = $"Network: {string.Join(", ", ModelPresets.Names)} (default: fashion for Fashion-MNIST, alexnet for folders)" };
+        var preset = new Option<string?>("--preset", "-p") { Description = $"Network: {string.Join(", ", ModelPresets.Names)} (default: fashion for Fashion-MNIST, cifar for small colour images such as CIFAR-10, alexnet for other folders)" };
         var towers = new Option<int>("--towers") { Description = "Towers (the paper's two GPUs); 1 for a single tower", DefaultValueFactory = _ => 2 };
         var epochs = new Option<int>("--epochs", "-e") { Description = "Most epochs", DefaultValueFactory = _ => 100 };
         var minutes = new Option<double>("--minutes", "-m") { Description = "Time budget in minutes for training and validation (0: none); no epoch starts that would end after it", DefaultValueFactory = _ => 10 };
@@ -37,7 +37,7 @@ internal static class TrainCommand
         var seed = new Option<long>("--seed", "-s") { Description = "Seed of every random choice (initialisation, order, augmentation, dropout)", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--output", "-o") { Description = "Run folder (default: runs/<data set>)" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in the output folder exactly where it stopped (its saved settings are used; --epochs and --minutes may be changed)" };
-        var validation = new Option<int>("--validation") { Description = "Fashion-MNIST training images held out for validation (0: validate on the test set)", DefaultValueFactory = _ => 5000 };
+        var validation = new Option<int>("--validation") { Description = "Training images held out for validation when there is no val/ folder (0: validate on the test set)", DefaultValueFactory = _ => 5000 };
         var workers = new Option<int>("--workers") { Description = "Threads preparing batches in the background", DefaultValueFactory = _ => 1 };
         var padding = new Option<int?>("--padding") { Description = "Pixels of padding for random pad-and-crop shifts of small images (default 0: none; folders crop 227 of 256 without padding)" };
         var noFlip = new Option<bool>("--no-flip") { Description = "Turn off horizontal reflections" };

@@ -55,6 +55,17 @@ public static class ImageDecoder
         return result;
     }
 
+    /// <summary>The width and height an image file declares, read from its header without decoding the pixels.</summary>
+    /// <exception cref="InvalidDataException">The file is not a recognised image.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static (int Width, int Height) Dimensions(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var codec = SKCodec.Create(stream)
+            ?? throw new InvalidDataException($"'{path}' is not a recognised image (JPEG or PNG expected).");
+        return (codec.Info.Width, codec.Info.Height);
+    }
+
     /// <summary>Decodes to RGBA (unpremultiplied); incomplete or unrecognised data is an error rather than a partial image.</summary>
     private static SKBitmap DecodeStrict(byte[] encoded, string source)
     {
