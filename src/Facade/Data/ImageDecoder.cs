@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace AlexNet.Facade.Data;
@@ -60,27 +62,33 @@ public static class ImageDecoder
         if (destination.Length < 3 * plane)
             throw new ArgumentException($"The destination holds {destination.Length} bytes; a {size}×{size} RGB image needs {3 * plane}.", nameof(destination));
         using var full = DecodeStrict(encoded, size, source);
-        int w = full.Width, h = full.Height;
-        double scale = (double)size / Math.Min(w, h);
-        int sw = Math.Max(size, (int)Math.Round(w * scale)), sh = Math.Max(size, (int)Math.Round(h * scale));
-        using var scaled = (sw == w && sh == h)
-            ? full.Copy()
-            : full.Resize(new SKImageInfo(sw, sh, SKColorType.Rgba8888, SKAlphaType.Unpremul), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
-              ?? throw new InvalidDataException($"'{source}' could not be scaled to {sw}×{sh}.");
-        int top = (sh - size) / 2, left = (sw - size) / 2;
-        var rgba = scaled.GetPixelSpan();
-        int rowBytes = scaled.RowBytes;
+        // The central square of the decoded image, scaled to size×size: the paper's "shorter side to size, centre kept"
+        // without scaling the columns or rows that would be cut away.
+        int side = Math.Min(full.Width, full.Height);
+        int left = (full.Width - side) / 2, top = (full.Height - side) / 2;
+        using var square = new SKBitmap();
+        if (!full.ExtractSubset(square, new SKRectI(left, top, left + side, top + side)))
+            throw new InvalidDataException($"'{source}' could not be cropped to its central {side}×{side} square.");
+        // Bilinear; mipmaps (costly to build) only where the image shrinks by more than half, where bilinear alone aliases.
+        var sampling = new SKSamplingOptions(SKFilterMode.Linear, 2 * size < side ? SKMipmapMode.Linear : SKMipmapMode.None);
+        using var scaled = side == size ? null
+            : square.Resize(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Unpremul), sampling)
+              ?? throw new InvalidDataException($"'{source}' could not be scaled to {size}×{size}.");
+        var result = scaled ?? square;
+        var rgba = result.GetPixelSpan();
+        int rowBytes = result.RowBytes;
         for (int y = 0; y < size; y++)
         {
-            var row = rgba.Slice((top + y) * rowBytes + left * 4, size * 4);
+            var row = MemoryMarshal.Cast<byte, uint>(rgba.Slice(y * rowBytes, size * 4));
             var r = destination.Slice(y * size, size);
             var g = destination.Slice(plane + y * size, size);
             var b = destination.Slice(2 * plane + y * size, size);
             for (int x = 0; x < size; x++)
             {
-                r[x] = row[4 * x];
-                g[x] = row[4 * x + 1];
-                b[x] = row[4 * x + 2];
+                uint p = BitConverter.IsLittleEndian ? row[x] : BinaryPrimitives.ReverseEndianness(row[x]); // R, G, B, A in memory
+                r[x] = (byte)p;
+                g[x] = (byte)(p >> 8);
+                b[x] = (byte)(p >> 16);
             }
         }
     }

@@ -4,8 +4,21 @@ using Xunit;
 
 namespace AlexNet.Tests.Facade;
 
-public sealed class ImageDecoderBoundsTests
+public sealed class ImageDecoderTests
 {
+    [Fact]
+    public void TheCentralSquareIsKeptExactlyWhenNoScalingIsNeeded()
+    {
+        var png = TestImages.Encode(12, 8, (x, y) => new SKColor((byte)(x * 20), (byte)(y * 30), 9), SKEncodedImageFormat.Png);
+        var image = ImageDecoder.DecodeSquare(png, 8);
+        for (int y = 0; y < 8; y++)
+            for (int x = 0; x < 8; x++)
+                Assert.Equal(((x + 2) * 20, y * 30, 9), (image[y * 8 + x], image[64 + y * 8 + x], image[128 + y * 8 + x]));
+        var tall = TestImages.Encode(4, 10, (x, y) => new SKColor((byte)(x * 20), (byte)(y * 20), 0), SKEncodedImageFormat.Png);
+        Assert.Equal([0, 20, 40, 60, 0, 20, 40, 60], ImageDecoder.DecodeSquare(tall, 4)[..8]);          // rows 3 and 4: all columns
+        Assert.Equal([60, 60, 60, 60, 80, 80, 80, 80], ImageDecoder.DecodeSquare(tall, 4)[16..24]);    // green of rows 3, 4
+    }
+
     [Fact]
     public void AHugePngIsRefusedWithItsDimensionsBeforeAnyPixelIsAllocated()
     {
