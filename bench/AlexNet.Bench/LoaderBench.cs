@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AlexNet.Autograd;
 using AlexNet.Facade.Augmentation;
 using AlexNet.Facade.Data;
@@ -55,15 +54,9 @@ internal static class LoaderBench
     private static void Row(string what, int threads, int repeats, int[][] plan, Func<int[], int, Batch> build)
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        double best = double.MaxValue;
-        for (int r = 0; r <= repeats; r++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            Parallel.For(0, plan.Length, options, b => GC.KeepAlive(build(plan[b], b)));
-            if (r > 0) best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds); // r = 0 warms up
-        }
-        double rate = plan.Length * BatchSize / best;
-        Console.WriteLine($"  {what,-45} {threads} thread(s): {rate,8:N0} images/s, {rate / threads,7:N0} per thread");
+        var (wallMs, cpuMs) = Timing.Best(() => Parallel.For(0, plan.Length, options, b => GC.KeepAlive(build(plan[b], b))), repeats);
+        double images = plan.Length * BatchSize, rate = images / (wallMs / 1000);
+        Console.WriteLine($"  {what,-45} {threads} thread(s): {rate,8:N0} images/s, {rate / threads,7:N0} per thread; {images / (cpuMs / 1000),8:N0} images per CPU second");
     }
 
     /// <summary><see cref="BatchBuilder.Training"/> with the per-pixel render, as batches were built before the row path.</summary>

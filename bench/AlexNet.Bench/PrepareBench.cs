@@ -39,8 +39,14 @@ internal static class PrepareBench
 
     private static void Measure(string what, string folder, string store, int size, int threads)
     {
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
         var result = ImageStore.Prepare(folder, store, size, threads: threads);
-        Console.WriteLine($"  {what,-44} {threads} thread(s): {result.Count + result.Skipped.Count,6:N0} files in {result.Elapsed.TotalSeconds,6:F1} s = {result.ImagesPerSecond,7:N0} images/s, {result.ImagesPerSecond / threads,6:N0} per thread");
+        process.Refresh();
+        int files = result.Count + result.Skipped.Count;
+        double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
+        Console.WriteLine($"  {what,-44} {threads} thread(s): {files,6:N0} files in {result.Elapsed.TotalSeconds,6:F1} s = {result.ImagesPerSecond,7:N0} images/s, "
+                        + $"{result.ImagesPerSecond / threads,6:N0} per thread; {cpu,6:F1} CPU s = {files / cpu,7:N0} images per CPU second");
     }
 
     /// <summary>Photograph-like JPEGs: smooth colour gradients with a few blobs and pixel noise, 500×375, quality 90,
