@@ -126,7 +126,7 @@ internal sealed record ImageStoreHeader(int Channels, int Height, int Width, int
         ];
         foreach (var (name, expected, declared) in checks)
             if (declared != expected)
-                throw new InvalidDataException($"{damaged}: the {name} is {declared} but {count} records of {channels}×{height}×{width} bytes put it at {expected}; the header disagrees with the file size.");
+                throw new InvalidDataException($"{damaged}: the {name} is {declared} where {count} records of {channels}×{height}×{width} bytes make it {expected}; the header disagrees with the file size.");
         if (s[7] < 8L * (count + 1))
             throw new InvalidDataException($"{damaged}: the index is {s[7]} bytes, too short for {count + 1} offsets.");
         return header;
