@@ -1,7 +1,8 @@
 using AlexNet.Autograd.Cpu;
 using AlexNet.Bench;
 
-// Usage: dotnet run -c Release --project bench/AlexNet.Bench [gemm|dense|conv|fashion-conv|stack|paper|small|all] [batch] [repeats] [threads]
+// Usage: dotnet run -c Release --project bench/AlexNet.Bench [gemm|dense|conv|fashion-conv|stack|paper|small|all|loader] [batch] [repeats] [threads]
+// `loader` (not part of `all`) measures prepare and the input pipeline on stores in /tmp/alexnet-bench.
 // The batch defaults to 32 (128 for small, the peer's Fashion-MNIST net); `all` runs small at 128.
 string what = args.Length > 0 ? args[0] : "all";
 int? givenBatch = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : null;
@@ -11,6 +12,13 @@ int? threads = args.Length > 3 ? int.Parse(args[3], System.Globalization.Culture
 using var backend = new CpuBackend(threads);
 Console.WriteLine($"AlexNet CPU kernels: {backend.Threads} threads on {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine();
+if (what is "loader")
+{
+    Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}");
+    AlexNet.Bench.PrepareBench.Run();
+    AlexNet.Bench.LoaderBench.Run(repeats);
+    Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Trim()}");
+}
 if (what is "gemm" or "all") GemmBench.Run(backend, [512, 1024, 2048], repeats);
 if (what is "dense" or "all") GemmBench.RunDense(backend, batch, repeats);
 if (what is "conv" or "all") ConvBench.Run(backend, batch, repeats);

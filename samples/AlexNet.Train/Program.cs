@@ -4,7 +4,7 @@ using AlexNet.Gpu;
 using AlexNet.Layers;
 using AlexNet.Train.Cli;
 
-// alexnet: train, evaluate, predict and summarise AlexNet from the command line. Every error is one line on stderr and
+// alexnet: prepare image stores, train, evaluate, predict and summarise AlexNet from the command line. Every error is one line on stderr and
 // a non-zero exit code (2 for bad arguments, 1 for bad data or state); no stack traces.
 var root = new RootCommand("AlexNet (Krizhevsky, Sutskever & Hinton, 2012) in C#: train on Fashion-MNIST or an image folder with the paper's recipe")
 {
@@ -12,6 +12,7 @@ var root = new RootCommand("AlexNet (Krizhevsky, Sutskever & Hinton, 2012) in C#
     EvaluateCommand.Create(),
     PredictCommand.Create(),
     SummaryCommand.Create(),
+    PrepareCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -5,8 +5,9 @@ using AlexNet.Facade.Training;
 
 namespace AlexNet.Train.Cli;
 
-/// <summary>Opens what <c>--data</c> names: <c>fashion-mnist</c>, or a folder with <c>train/</c> and <c>val/</c>
-/// (optionally <c>test/</c>) sub-folders of <c>&lt;class&gt;/*.jpg|png</c>.</summary>
+/// <summary>Opens what <c>--data</c> names: <c>fashion-mnist</c>, a folder of stores made by <c>alexnet prepare</c>
+/// (<c>train.store</c>, optionally <c>val.store</c> and <c>test.store</c>), or a folder with <c>train/</c> and
+/// optionally <c>val/</c> and <c>test/</c> sub-folders of <c>&lt;class&gt;/*.jpg|png</c>.</summary>
 internal static class DataSources
 {
     /// <summary>The name that selects Fashion-MNIST.</summary>
@@ -44,6 +45,13 @@ internal static class DataSources
         }
         if (!Directory.Exists(data))
             throw new CliException($"--data '{data}' is neither '{FashionMnistName}' nor an existing folder.", 2);
+        if (File.Exists(PrepareCommand.StorePath(data, "train")))
+        {
+            var (train, validation, test) = OpenStore(data, validationCount, seed);
+            var (augmentation, preset) = FolderDefaults(train);
+            string note = validation is ImageDatasetSubset ? $"prepared store, {validationCount} training images held out for validation" : "prepared store";
+            return new DataSet(data, train, validation, test, augmentation, preset, note);
+        }
         return OpenFolder(data, validationCount, seed, threads);
     }
 
@@ -156,8 +164,58 @@ internal static class DataSources
             var (train, test) = FashionMnist.Load(fashionDirectory);
             return split == "test" ? test : train;
         }
+        var store = PrepareCommand.StorePath(data, split);
+        if (File.Exists(store)) return ImageStore.Open(store);
         var folder = Path.Combine(data, split);
         if (!Directory.Exists(folder)) throw new CliException($"'{folder}' does not exist.");
         return ImageFolderDataset.Open(folder, size, classNames, threads: threads);
+    }
+
+    /// <summary>Opens a folder of prepared stores (<c>alexnet prepare</c>): <c>train.store</c>, and <c>val.store</c> and
+    /// <c>test.store</c> when present. The stores stream from disk and stay open for the life of the process.</summary>
+    /// <param name="folder">The folder <c>alexnet prepare -o</c> wrote.</param>
+    /// <param name="validationCount">Without <c>val.store</c>: training images held out for validation by the seeded
+    /// permutation the Fashion-MNIST split uses (the last <paramref name="validationCount"/> of it).</param>
+    /// <param name="seed">Seed of the hold-out split.</param>
+    /// <exception cref="CliException">There is no <c>train.store</c>, a split's classes or image size differ from the
+    /// training store's, or the hold-out count is out of range.</exception>
+    /// <exception cref="InvalidDataException">A store file is damaged.</exception>
+    public static (IImageDataset Train, IImageDataset Validation, IImageDataset? Test) OpenStore(string folder, int validationCount, long seed)
+    {
+        var trainPath = PrepareCommand.StorePath(folder, "train");
+        if (!File.Exists(trainPath))
+            throw new CliException($"'{folder}' holds no train.store; create it with: alexnet prepare --data <image folder> -o {folder}");
+        var train = ImageStore.Open(trainPath);
+        try
+        {
+            var test = OpenMatchingStore(folder, "test", train);
+            var validation = OpenMatchingStore(folder, "val", train);
+            if (validation is not null) return (train, validation, test);
+            if (validationCount < 1 || validationCount >= train.Count)
+                throw new CliException($"'{folder}' has no val.store, so --validation must be in [1, {train.Count}) to hold images out of train.store, got {validationCount}.", 2);
+            var order = EpochPlan.Permutation(train.Count, RandomKeys.Root(seed).Fold(3));
+            return (new ImageDatasetSubset(train, order[..^validationCount]), new ImageDatasetSubset(train, order[^validationCount..]), test);
+        }
+        catch
+        {
+            train.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens <c>&lt;split&gt;.store</c> when present and checks it has the training store's classes and size.</summary>
+    private static ImageStore? OpenMatchingStore(string folder, string split, ImageStore train)
+    {
+        var path = PrepareCommand.StorePath(folder, split);
+        if (!File.Exists(path)) return null;
+        var store = ImageStore.Open(path);
+        if (!store.ClassNames.SequenceEqual(train.ClassNames, StringComparer.Ordinal)
+            || (store.Channels, store.Height, store.Width) != (train.Channels, train.Height, train.Width))
+        {
+            store.Dispose();
+            throw new CliException($"'{path}' has {store.ClassNames.Count} classes of {store.Channels}×{store.Height}×{store.Width} images but train.store has "
+                                 + $"{train.ClassNames.Count} of {train.Channels}×{train.Height}×{train.Width}; prepare all splits together with alexnet prepare.");
+        }
+        return store;
     }
 }

@@ -9,7 +9,7 @@ internal static class SharedOptions
     /// <summary><c>--data</c>: <c>fashion-mnist</c> or a folder.</summary>
     public static Option<string> Data() => new("--data", "-d")
     {
-        Description = "fashion-mnist, or a folder with train/ and val/ (and optionally test/) sub-folders of <class>/*.jpg|png",
+        Description = "fashion-mnist, a folder of stores made by alexnet prepare, or a folder with train/ and optionally val/ and test/ sub-folders of <class>/*.jpg|png (without val/, --validation images are held out of train/)",
         DefaultValueFactory = _ => DataSources.FashionMnistName,
     };
 

@@ -98,9 +98,28 @@ public sealed class ImageTransform
     public void RenderTraining(ReadOnlySpan<byte> image, RandomKey key, Span<float> destination) => Render(image, Draw(key), destination);
 
     /// <summary>Renders one view of <paramref name="image"/> into <paramref name="destination"/>.</summary>
+    /// <remarks>Without rotation the rows are converted with SIMD (bytes → (pixel − mean + shift)·scale, padding filled by
+    /// ranges, reflected rows reversed), bit-identical to the per-pixel formula that serves rotations.</remarks>
     /// <exception cref="ArgumentException">A span is too short, the crop falls outside the padded image, or the view has
     /// a number of PCA coefficients other than 0 or the channel count.</exception>
     public void Render(ReadOnlySpan<byte> image, CropWindow view, Span<float> destination)
+    {
+        Span<float> shift = stackalloc float[Channels];
+        Check(image, view, destination, shift);
+        if (view.RotationDegrees == 0) RenderRows(image, view, shift, destination);
+        else RenderGeneral(image, view, shift, destination);
+    }
+
+    /// <summary>As <see cref="Render"/>, always through the per-pixel path (the reference the row path is tested against).</summary>
+    internal void RenderPerPixel(ReadOnlySpan<byte> image, CropWindow view, Span<float> destination)
+    {
+        Span<float> shift = stackalloc float[Channels];
+        Check(image, view, destination, shift);
+        RenderGeneral(image, view, shift, destination);
+    }
+
+    /// <summary>Validates the arguments and computes the view's PCA shift per channel.</summary>
+    private void Check(ReadOnlySpan<byte> image, CropWindow view, Span<float> destination, Span<float> shift)
     {
         ArgumentNullException.ThrowIfNull(view);
         if (image.Length < InputLength) throw new ArgumentException($"The image holds {image.Length} bytes; {InputLength} expected.", nameof(image));
@@ -110,14 +129,55 @@ public sealed class ImageTransform
             throw new ArgumentException($"Crop at ({view.Top}, {view.Left}) of side {s} leaves the {Height + 2 * p}×{Width + 2 * p} padded image.", nameof(view));
         if (view.Alphas.Count != 0 && view.Alphas.Count != Channels)
             throw new ArgumentException($"The view has {view.Alphas.Count} PCA coefficients; 0 or {Channels} expected.", nameof(view));
-
-        Span<float> shift = stackalloc float[Channels];
+        shift.Clear();
         if (view.Alphas.Count > 0 && _pca is not null)
         {
             Span<float> alphas = stackalloc float[Channels];
             for (int i = 0; i < Channels; i++) alphas[i] = view.Alphas[i];
             _pca.Shift(alphas, shift);
         }
+    }
+
+    /// <summary>The unrotated view, row by row: padding rows and columns are ranges of (0 + s_c)·scale, the inside of a
+    /// row one <c>RowConversion.Centre</c> call, a reflected row reversed in place.</summary>
+    private void RenderRows(ReadOnlySpan<byte> image, CropWindow view, ReadOnlySpan<float> shift, Span<float> destination)
+    {
+        int p = Options.Padding, s = CropSize, plane = Height * Width;
+        float scale = Options.Scale;
+        int x0 = view.Left - p;                              // source column of (unreflected) output column 0
+        int lo = Math.Clamp(-x0, 0, s), hi = Math.Clamp(Width - x0, lo, s);
+        for (int c = 0; c < Channels; c++)
+        {
+            var source = image.Slice(c * plane, plane);
+            var output = destination.Slice(c * s * s, s * s);
+            float fill = (0f + shift[c]) * scale;
+            for (int oy = 0; oy < s; oy++)
+            {
+                var row = output.Slice(oy * s, s);
+                int iy = view.Top + oy - p;
+                if ((uint)iy >= (uint)Height)
+                {
+                    row.Fill(fill);
+                    continue;
+                }
+                row[..lo].Fill(fill);
+                row[hi..].Fill(fill);
+                if (hi > lo)
+                {
+                    int at = iy * Width + x0 + lo;
+                    var pixels = source.Slice(at, hi - lo);
+                    if (_meanPerPosition) RowConversion.Centre(pixels, _mean.AsSpan(c * plane + at, hi - lo), shift[c], scale, row[lo..hi]);
+                    else RowConversion.Centre(pixels, _mean[c], shift[c], scale, row[lo..hi]);
+                }
+                if (view.Flip) row.Reverse();
+            }
+        }
+    }
+
+    /// <summary>The per-pixel path: any rotation, bilinear sampling.</summary>
+    private void RenderGeneral(ReadOnlySpan<byte> image, CropWindow view, ReadOnlySpan<float> shift, Span<float> destination)
+    {
+        int p = Options.Padding, s = CropSize;
         double theta = view.RotationDegrees * Math.PI / 180;
         float cos = (float)Math.Cos(theta), sin = (float)Math.Sin(theta);
         float cy = (Height - 1) / 2f, cx = (Width - 1) / 2f;

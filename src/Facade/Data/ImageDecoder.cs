@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace AlexNet.Facade.Data;
@@ -6,13 +8,24 @@ namespace AlexNet.Facade.Data;
 /// Decodes JPEG and PNG files with SkiaSharp and prepares them as the paper does: the shorter side scaled to
 /// <c>size</c>, then the central <c>size</c>×<c>size</c> square kept, as planar RGB bytes.
 /// </summary>
+/// <remarks>
+/// Decoding is bounded: an image is decoded at the smallest scale its codec offers (JPEG: n/8, n = 1…8) that keeps the
+/// shorter side ≥ <c>size</c>, which is faster and gives the same square after scaling; an image that would still need
+/// more than <see cref="MaxDecodedPixels"/> pixels is decoded at the largest codec scale that fits the bound, and when its
+/// format cannot scale while decoding (PNG) it is refused with its dimensions in the message. A declared size is never
+/// allocated whole before that check.
+/// </remarks>
 public static class ImageDecoder
 {
+    /// <summary>The most pixels one decode may allocate (2²⁶ = 67,108,864 pixels, 256 MiB of RGBA).</summary>
+    public const long MaxDecodedPixels = 1L << 26;
+
     /// <summary>Decodes, scales and centre-crops an image file.</summary>
     /// <param name="path">A JPEG or PNG file.</param>
     /// <param name="size">Side of the square result (256 in the paper).</param>
     /// <returns>3 × size × size bytes, planar R, G, B.</returns>
-    /// <exception cref="InvalidDataException">The file is not a decodable image or its data is incomplete.</exception>
+    /// <exception cref="InvalidDataException">The file is not a decodable image, its data is incomplete, or it is too
+    /// large to decode within <see cref="MaxDecodedPixels"/>.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static byte[] DecodeSquare(string path, int size)
     {
@@ -25,33 +38,13 @@ public static class ImageDecoder
     /// <param name="encoded">The file's bytes.</param>
     /// <param name="size">Side of the square result.</param>
     /// <param name="source">A name for error messages.</param>
-    /// <exception cref="InvalidDataException">The bytes are not a decodable image or are incomplete.</exception>
+    /// <exception cref="InvalidDataException">The bytes are not a decodable image, are incomplete, or are too large.</exception>
     public static byte[] DecodeSquare(byte[] encoded, int size, string source = "image")
     {
         ArgumentNullException.ThrowIfNull(encoded);
-        using var full = DecodeStrict(encoded, source);
-        int w = full.Width, h = full.Height;
-        double scale = (double)size / Math.Min(w, h);
-        int sw = Math.Max(size, (int)Math.Round(w * scale)), sh = Math.Max(size, (int)Math.Round(h * scale));
-        using var scaled = (sw == w && sh == h)
-            ? full.Copy()
-            : full.Resize(new SKImageInfo(sw, sh, SKColorType.Rgba8888, SKAlphaType.Unpremul), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
-              ?? throw new InvalidDataException($"'{source}' could not be scaled to {sw}×{sh}.");
-        int top = (sh - size) / 2, left = (sw - size) / 2;
-        var rgba = scaled.GetPixelSpan();
-        int rowBytes = scaled.RowBytes;
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         var result = new byte[3 * size * size];
-        int plane = size * size;
-        for (int y = 0; y < size; y++)
-        {
-            var row = rgba.Slice((top + y) * rowBytes + left * 4, size * 4);
-            for (int x = 0; x < size; x++)
-            {
-                result[y * size + x] = row[4 * x];
-                result[plane + y * size + x] = row[4 * x + 1];
-                result[2 * plane + y * size + x] = row[4 * x + 2];
-            }
-        }
+        DecodeSquare(encoded, size, result, source);
         return result;
     }
 
@@ -66,14 +59,95 @@ public static class ImageDecoder
         return (codec.Info.Width, codec.Info.Height);
     }
 
-    /// <summary>Decodes to RGBA (unpremultiplied); incomplete or unrecognised data is an error rather than a partial image.</summary>
-    private static SKBitmap DecodeStrict(byte[] encoded, string source)
+    /// <summary>As <see cref="DecodeSquare(byte[], int, string)"/>, writing into <paramref name="destination"/>.</summary>
+    /// <param name="encoded">The file's bytes.</param>
+    /// <param name="size">Side of the square result.</param>
+    /// <param name="destination">Receives 3 × size × size bytes, planar R, G, B.</param>
+    /// <param name="source">A name for error messages.</param>
+    /// <exception cref="ArgumentException">The destination is shorter than 3 × size × size.</exception>
+    /// <exception cref="InvalidDataException">The bytes are not a decodable image, are incomplete, or are too large.</exception>
+    public static void DecodeSquare(ReadOnlySpan<byte> encoded, int size, Span<byte> destination, string source = "image")
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        int plane = size * size;
+        if (destination.Length < 3 * plane)
+            throw new ArgumentException($"The destination holds {destination.Length} bytes; a {size}×{size} RGB image needs {3 * plane}.", nameof(destination));
+        using var full = DecodeStrict(encoded, size, source);
+        // The central square of the decoded image, scaled to size×size: the paper's "shorter side to size, centre kept"
+        // without scaling the columns or rows that would be cut away.
+        int side = Math.Min(full.Width, full.Height);
+        int left = (full.Width - side) / 2, top = (full.Height - side) / 2;
+        using var square = new SKBitmap();
+        if (!full.ExtractSubset(square, new SKRectI(left, top, left + side, top + side)))
+            throw new InvalidDataException($"'{source}' could not be cropped to its central {side}×{side} square.");
+        // Bilinear; mipmaps (costly to build) only where the image shrinks by more than half, where bilinear alone aliases.
+        var sampling = new SKSamplingOptions(SKFilterMode.Linear, 2 * size < side ? SKMipmapMode.Linear : SKMipmapMode.None);
+        using var scaled = side == size ? null
+            : square.Resize(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Unpremul), sampling)
+              ?? throw new InvalidDataException($"'{source}' could not be scaled to {size}×{size}.");
+        var result = scaled ?? square;
+        var rgba = result.GetPixelSpan();
+        int rowBytes = result.RowBytes;
+        for (int y = 0; y < size; y++)
+        {
+            var row = MemoryMarshal.Cast<byte, uint>(rgba.Slice(y * rowBytes, size * 4));
+            var r = destination.Slice(y * size, size);
+            var g = destination.Slice(plane + y * size, size);
+            var b = destination.Slice(2 * plane + y * size, size);
+            for (int x = 0; x < size; x++)
+            {
+                uint p = BitConverter.IsLittleEndian ? row[x] : BinaryPrimitives.ReverseEndianness(row[x]); // R, G, B, A in memory
+                r[x] = (byte)p;
+                g[x] = (byte)(p >> 8);
+                b[x] = (byte)(p >> 16);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The dimensions to decode an image of <paramref name="full"/> dimensions at: the smallest codec scale whose
+    /// shorter side is still ≥ <paramref name="size"/>, then, if that exceeds <see cref="MaxDecodedPixels"/>, the
+    /// largest codec scale within the bound.
+    /// </summary>
+    /// <param name="full">The declared dimensions.</param>
+    /// <param name="scaled">The codec's dimensions at a scale in (0, 1] (the full dimensions where it cannot scale).</param>
+    /// <param name="size">Side of the square wanted.</param>
+    /// <param name="source">A name for error messages.</param>
+    /// <exception cref="InvalidDataException">No codec scale fits the bound.</exception>
+    internal static SKSizeI DecodeDimensions(SKSizeI full, Func<float, SKSizeI> scaled, int size, string source)
+    {
+        if (full.Width < 1 || full.Height < 1) throw new InvalidDataException($"'{source}' has an empty image size ({full.Width}×{full.Height}).");
+        var best = full;
+        for (int n = 1; n < 8; n++)
+        {
+            var d = scaled(n / 8f);
+            if (d.Width >= 1 && d.Height >= 1 && Math.Min(d.Width, d.Height) >= size && Pixels(d) < Pixels(best))
+            {
+                best = d;
+                break;
+            }
+        }
+        if (Pixels(best) <= MaxDecodedPixels) return best;
+        for (int n = 7; n >= 1; n--)
+        {
+            var d = scaled(n / 8f);
+            if (d.Width >= 1 && d.Height >= 1 && Pixels(d) <= MaxDecodedPixels) return d;
+        }
+        throw new InvalidDataException(
+            $"'{source}' is {full.Width}×{full.Height} ({Pixels(full):N0} pixels), more than the {MaxDecodedPixels:N0} one decode may allocate, and its format cannot be scaled down while decoding; reduce it first (e.g. to at most 8192×8192).");
+    }
+
+    private static long Pixels(SKSizeI d) => (long)d.Width * d.Height;
+
+    /// <summary>Decodes to RGBA (unpremultiplied) at the dimensions <see cref="DecodeDimensions"/> chooses; incomplete or
+    /// unrecognised data is an error rather than a partial image.</summary>
+    private static SKBitmap DecodeStrict(ReadOnlySpan<byte> encoded, int size, string source)
     {
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data)
             ?? throw new InvalidDataException($"'{source}' is not a recognised image (JPEG or PNG expected).");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        if (info.Width < 1 || info.Height < 1) throw new InvalidDataException($"'{source}' has an empty image size.");
+        var dims = DecodeDimensions(new SKSizeI(codec.Info.Width, codec.Info.Height), codec.GetScaledDimensions, size, source);
+        var info = new SKImageInfo(dims.Width, dims.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success)

@@ -132,6 +132,57 @@ public sealed class PresetTests
         Assert.All(y.ToArray(), v => Assert.True(float.IsFinite(v)));
     }
 
+    /// <summary>The colour preset for 32×32 photographs: 28×28 crops in, the paper's order and wiring, every count from
+    /// the layer arithmetic, biases 0, He weights and fc8 at the paper's 0.01.</summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    public void TheCifarPresetHasThePapersOrderAndItsOwnInitialisation(int towers)
+    {
+        var net = Presets.AlexNetCifar(towers: towers);
+        Assert.Equal(new Shape(3, 28, 28), net.InputShape);
+        Assert.Equal(new Shape(10), net.OutputShape);
+        var s = net.Summary();
+        Assert.Equal(new Shape(48, 28, 28), s["conv1"].OutputShape);
+        Assert.Equal(new Shape(48, 13, 13), s["pool1"].OutputShape);
+        Assert.Equal(new Shape(96, 6, 6), s["pool2"].OutputShape);
+        Assert.Equal(new Shape(96 * 36), s["flatten"].OutputShape);
+        var order = s.Rows.Where(r => r.Depth == (towers == 1 ? 0 : 1) || r.Name is "fc8" or "prob").Select(r => r.Name).ToArray();
+        Assert.Equal(["conv1", "relu1", "lrn1", "pool1", "conv2", "relu2", "lrn2", "pool2", "conv3", "relu3", "conv4", "relu4",
+                      "conv5", "relu5", "flatten", "fc6", "relu6", "drop6", "fc7", "relu7", "drop7", "fc8", "prob"], order);
+
+        // Grouped layers (conv2, conv4, conv5) see 1/towers of their input; conv3, fc6, fc7 and fc8 see everything.
+        int t = towers;
+        long expected = (48 * 3 * 25 + 48) + (96 * 48 / t * 25 + 96) + (144 * 96 * 9 + 144) + (144 * 144 / t * 9 + 144)
+                      + (96 * 144 / t * 9 + 96) + (768L * 96 * 36 + 768) + (768 * 768 + 768) + (10 * 768 + 10);
+        Assert.Equal(expected, net.ParameterCount);
+
+        var specs = net.ParameterSpecs.ToDictionary(p => p.Name);
+        Assert.All(specs.Values.Where(p => p.Name.EndsWith(".bias", StringComparison.Ordinal)), b => Assert.Equal((0f, 0f), (b.Mean, b.Std)));
+        Assert.Equal(MathF.Sqrt(2f / (3 * 25)), specs["conv1.weight"].Std, 6);
+        Assert.Equal(MathF.Sqrt(2f / (96 * 9)), specs["conv3.weight"].Std, 6);
+        Assert.Equal(MathF.Sqrt(2f / (96 * 36)), specs["fc6.weight"].Std, 6);
+        Assert.Equal(0.01f, specs["fc8.weight"].Std);
+    }
+
+    [Fact]
+    public void TheFashionPresetKeepsThePapersBiasesOfOne()
+    {
+        var specs = Presets.AlexNetFashion().ParameterSpecs.ToDictionary(p => p.Name);
+        foreach (var name in new[] { "conv2", "conv4", "conv5", "fc6", "fc7" }) Assert.Equal(1f, specs[name + ".bias"].Mean);
+        foreach (var name in new[] { "conv1", "conv3", "fc8" }) Assert.Equal(0f, specs[name + ".bias"].Mean);
+        Assert.Equal(MathF.Sqrt(2f / 512), specs["fc8.weight"].Std, 6);
+    }
+
+    [Theory]
+    [InlineData(5, "towers")]
+    [InlineData(0, "towers")]
+    public void CifarWidthsThatDoNotSplitIntoTheTowersAreRefused(int towers, string parameter)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Presets.AlexNetCifar(towers: towers));
+        Assert.Equal(parameter, e.ParamName);
+    }
+
     [Theory]
     [InlineData(5, "conv1")]
     [InlineData(0, "towers")]
