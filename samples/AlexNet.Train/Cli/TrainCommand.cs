@@ -38,7 +38,7 @@ internal static class TrainCommand
         var output = new Option<string?>("--output", "-o") { Description = "Run folder (default: runs/<data set>)" };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in the output folder exactly where it stopped (its saved settings are used; --epochs and --minutes may be changed)" };
         var validation = new Option<int>("--validation") { Description = "Training images held out for validation when there is no val/ folder (0: validate on the test set)", DefaultValueFactory = _ => 5000 };
-        var workers = new Option<int>("--workers") { Description = "Threads preparing batches in the background", DefaultValueFactory = _ => 1 };
+        var workers = new Option<int>("--workers") { Description = "Threads preparing batches in the background (0: one on the CPU, whose cores run the kernels; all cores but one with a CUDA device)", DefaultValueFactory = _ => 0 };
         var padding = new Option<int?>("--padding") { Description = "Pixels of padding for random pad-and-crop shifts of small images (default 0: none; folders crop 227 of 256 without padding)" };
         var noFlip = new Option<bool>("--no-flip") { Description = "Turn off horizontal reflections" };
         var noCrop = new Option<bool>("--no-random-crop") { Description = "Turn off random crops (centre crop)" };
@@ -86,13 +86,23 @@ internal static class TrainCommand
                 MaxDrops = parse.GetValue(drops),
                 Seed = parse.GetValue(seed),
                 TenCropValidation = parse.GetValue(tenCropValidation),
-                Workers = parse.GetValue(workers),
+                Workers = BatchWorkers(parse.GetValue(workers), parse.GetValue(device)!),
+                PrefetchDepth = Math.Max(4, BatchWorkers(parse.GetValue(workers), parse.GetValue(device)!) + 2),
             };
             var folder = parse.GetValue(output) ?? Path.Combine("runs", Path.GetFileName(Path.TrimEndingDirectorySeparator(dataName)));
             return Run(set, options, parse.GetValue(preset) ?? set.DefaultPreset, parse.GetValue(towers), parse.GetValue(device)!,
                        parse.GetValue(threads), folder, parse.GetValue(resume), Given(epochs), Given(minutes), parse.GetValue(tenCropTest), parse.GetValue(raw));
         });
         return command;
+    }
+
+    /// <summary>The batch-preparing threads: as given, or by default one on the CPU (its cores run the kernels) and all
+    /// cores but one when a GPU trains, so the input path keeps up with it.</summary>
+    private static int BatchWorkers(int given, string device)
+    {
+        if (given < 0) throw new CliException($"--workers must be ≥ 0, got {given}.", 2);
+        if (given > 0) return given;
+        return device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? Math.Max(1, Environment.ProcessorCount - 1) : 1;
     }
 
     private static int Run(DataSet set, TrainingOptions requested, string presetName, int towers, string deviceName, int threads,

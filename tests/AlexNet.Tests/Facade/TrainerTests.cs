@@ -34,6 +34,26 @@ public sealed class TrainerTests
         Assert.Equal(3, end.EpochsDone);
     }
 
+    /// <summary>A batch reaches the device as one upload of its assembled pixels (and one of its labels): never image
+    /// by image, whatever the device.</summary>
+    [Fact]
+    public void EachTrainingBatchIsUploadedOnceAsAWhole()
+    {
+        var train = TinyProblem.Data(64, seed: 4);
+        var options = TinyProblem.Options(epochs: 1) with { Workers = 2 };
+        var transform = TinyProblem.Transform(options, train);
+        var log = new AlexNet.Tests.Layers.TransferLog();
+        using var device = new AlexNet.Tests.Layers.CountingBackend("device", log);
+        var start = TrainingState.Start(TinyProblem.Init(RandomKeys.Initialisation(RandomKeys.Root(options.Seed))).Map((_, t) => Ops.To(t, device)), options);
+        log.Clear();
+        var trainer = new Trainer(TinyProblem.Model, train, train, transform, options, device);
+        trainer.Run(start);
+        int batchPixels = options.BatchSize * transform.OutputLength;
+        var uploads = log.Events.Where(e => e.Kind == AlexNet.Tests.Layers.TransferLog.Kind.Upload).ToList();
+        Assert.Equal(trainer.StepsPerEpoch, uploads.Count(e => e.Count == batchPixels));
+        Assert.DoesNotContain(uploads, e => e.Count == transform.OutputLength);
+    }
+
     [Fact]
     public void ResumingGivesTheSameWeightsAsAnUninterruptedRun()
     {
