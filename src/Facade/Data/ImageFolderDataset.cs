@@ -13,7 +13,6 @@ namespace AlexNet.Facade.Data;
 /// </remarks>
 public sealed class ImageFolderDataset : IImageDataset
 {
-    private static readonly string[] s_extensions = [".jpg", ".jpeg", ".png"];
     private readonly string[] _files;
     private readonly int[] _labels;
     private readonly byte[]?[]? _cache;
@@ -34,34 +33,21 @@ public sealed class ImageFolderDataset : IImageDataset
     /// <param name="root">The folder whose sub-folders are the classes.</param>
     /// <param name="size">Side of the square images (256 in the paper).</param>
     /// <param name="classNames">The class list to use (for a validation folder, the training set's classes, so labels
-    /// agree); null takes the sub-folder names.</param>
+    /// agree; its class folders must be exactly these); null takes the sub-folder names.</param>
     /// <param name="cacheInMemory">Keep the decoded images in memory.</param>
     /// <param name="threads">Decoding threads; 0 for one per core.</param>
     /// <exception cref="DirectoryNotFoundException">The root does not exist.</exception>
-    /// <exception cref="InvalidDataException">There is no class folder, a folder is not in <paramref name="classNames"/>,
-    /// or no image decodes.</exception>
+    /// <exception cref="InvalidDataException">The folders fail <see cref="ImageFolderListing.Scan"/>'s checks (no class
+    /// folder or only one, an empty class folder, class folders that differ from <paramref name="classNames"/>), or no
+    /// image decodes.</exception>
     public static ImageFolderDataset Open(string root, int size = 256, IReadOnlyList<string>? classNames = null,
                                           bool cacheInMemory = true, int threads = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
-        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"Image folder '{root}' does not exist.");
-        var folders = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>()
-                               .Order(StringComparer.Ordinal).ToArray();
-        if (folders.Length == 0)
-            throw new InvalidDataException($"'{root}' has no class sub-folders; expected {root}/<class>/<image>.jpg|png.");
-        var classes = classNames ?? folders;
-        var classIndex = classes.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
-        var candidates = new List<(string File, int Label)>();
-        foreach (var folder in folders)
-        {
-            if (!classIndex.TryGetValue(folder, out int label))
-                throw new InvalidDataException($"'{Path.Combine(root, folder)}' is not one of the {classes.Count} training classes.");
-            candidates.AddRange(Directory.EnumerateFiles(Path.Combine(root, folder))
-                .Where(f => s_extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                .Order(StringComparer.Ordinal)
-                .Select(f => (f, label)));
-        }
+        var listing = ImageFolderListing.Scan(root, classNames);
+        var classes = listing.ClassNames;
+        var candidates = listing.Files.Zip(listing.Labels, (f, l) => (File: f, Label: l)).ToList();
 
         var decoded = new byte[]?[candidates.Count];
         var errors = new string?[candidates.Count];

@@ -63,13 +63,14 @@ public sealed class ImageFolderDatasetTests
     }
 
     [Fact]
-    public void ValidationFolderUsesTrainingClassesAndRejectsUnknownOnes()
+    public void ValidationFolderUsesTrainingClassesAndRejectsOthers()
     {
         using var dir = MakeTree();
-        var set = ImageFolderDataset.Open(dir.Path, size: 8, classNames: ["ant", "cat", "dog"]);
-        Assert.Equal([1, 1, 2], Enumerable.Range(0, 3).Select(set.Label));
-        var e = Assert.Throws<InvalidDataException>(() => ImageFolderDataset.Open(dir.Path, size: 8, classNames: ["cat"]));
-        Assert.Contains("dog", e.Message);
+        var set = ImageFolderDataset.Open(dir.Path, size: 8, classNames: ["dog", "cat"]);
+        Assert.Equal([0, 1, 1], Enumerable.Range(0, 3).Select(set.Label)); // label, then name order: dog/c.PNG, cat/a.png, cat/b.jpg
+        var unknown = Assert.Throws<InvalidDataException>(() => ImageFolderDataset.Open(dir.Path, size: 8, classNames: ["cat", "emu"]));
+        Assert.Contains("not in training: dog", unknown.Message);
+        Assert.Contains("missing here: emu", unknown.Message);
     }
 
     [Fact]
@@ -79,8 +80,14 @@ public sealed class ImageFolderDatasetTests
         Assert.Throws<InvalidDataException>(() => ImageFolderDataset.Open(dir.Path, size: 8));
         Directory.CreateDirectory(dir.File("only"));
         File.WriteAllBytes(dir.File("only/x.jpg"), [0, 1, 2]);
-        var e = Assert.Throws<InvalidDataException>(() => ImageFolderDataset.Open(dir.Path, size: 8));
-        Assert.Contains("1 skipped", e.Message);
+        var one = Assert.Throws<InvalidDataException>(() => ImageFolderDataset.Open(dir.Path, size: 8));
+        Assert.Contains("one class folder, 'only'", one.Message);
+        Directory.CreateDirectory(dir.File("empty"));
+        var empty = Assert.Throws<InvalidDataException>(() => ImageFolderDataset.Open(dir.Path, size: 8));
+        Assert.Contains("empty' holds no", empty.Message);
+        File.WriteAllBytes(dir.File("empty/y.png"), [9, 9, 9]);
+        var none = Assert.Throws<InvalidDataException>(() => ImageFolderDataset.Open(dir.Path, size: 8));
+        Assert.Contains("2 skipped", none.Message);
         Assert.Throws<DirectoryNotFoundException>(() => ImageFolderDataset.Open(dir.File("absent"), size: 8));
     }
 
