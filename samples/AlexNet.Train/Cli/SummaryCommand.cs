@@ -31,7 +31,12 @@ internal static class SummaryCommand
             else
             {
                 var name = parse.GetValue(preset)!;
-                var input = name == ModelPresets.Paper ? new Shape(3, 227, 227) : new Shape(1, 28, 28);
+                var input = name switch
+                {
+                    ModelPresets.Paper => new Shape(3, 227, 227),
+                    ModelPresets.Cifar => new Shape(3, 28, 28),
+                    _ => new Shape(1, 28, 28),
+                };
                 network = ModelPresets.Create(name, input, name == ModelPresets.Paper ? 1000 : 10, parse.GetValue(towers));
             }
             Console.WriteLine(parse.GetValue(json) ? network.ToJson() : network.Summary().ToString());

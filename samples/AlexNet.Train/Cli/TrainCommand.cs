@@ -27,10 +27,10 @@ internal static class TrainCommand
         var towers = new Option<int>("--towers") { Description = "Towers (the paper's two GPUs); 1 for a single tower", DefaultValueFactory = _ => 2 };
         var epochs = new Option<int>("--epochs", "-e") { Description = "Most epochs", DefaultValueFactory = _ => 100 };
         var minutes = new Option<double>("--minutes", "-m") { Description = "Time budget in minutes for training and validation (0: none); no epoch starts that would end after it", DefaultValueFactory = _ => 10 };
-        var lr = new Option<float>("--lr") { Description = "Initial learning rate (the paper: 0.01)", DefaultValueFactory = _ => 0.01f };
+        var lr = new Option<float?>("--lr") { Description = "Initial learning rate (default: the paper's 0.01; 0.02 for the cifar preset)" };
         var momentum = new Option<float>("--momentum") { Description = "Momentum", DefaultValueFactory = _ => 0.9f };
         var decay = new Option<float>("--weight-decay") { Description = "Weight decay", DefaultValueFactory = _ => 5e-4f };
-        var patience = new Option<int>("--patience") { Description = "Epochs without a new best validation error before the learning rate is divided by 10", DefaultValueFactory = _ => 2 };
+        var patience = new Option<int?>("--patience") { Description = "Epochs without a new best validation error before the learning rate is divided by 10 (default 2; 3 for the cifar preset)" };
         var finalDrop = new Option<int>("--final-drop-epochs") { Description = "With a time budget: divide the learning rate once when only this many epochs fit and no plateau has dropped it yet (0: off)", DefaultValueFactory = _ => 2 };
         var raw = new Option<bool>("--raw-pixels") { Description = "Feed pixel values minus the mean unscaled, as the paper (default for the alexnet presets); otherwise the fashion preset scales them to unit variance" };
         var drops = new Option<int>("--max-drops") { Description = "Most learning-rate drops; the plateau after the last ends training", DefaultValueFactory = _ => 3 };
@@ -61,6 +61,7 @@ internal static class TrainCommand
             var dataName = parse.GetValue(data)!;
             var set = DataSources.Open(dataName, parse.GetValue(fashionDir)!, parse.GetValue(validation), parse.GetValue(seed), parse.GetValue(threads));
             set = DataSources.Limit(set, parse.GetValue(limit));
+            var presetName = parse.GetValue(preset) ?? set.DefaultPreset;
             var augmentation = set.DefaultAugmentation with
             {
                 Padding = parse.GetValue(padding) ?? set.DefaultAugmentation.Padding,
@@ -78,10 +79,10 @@ internal static class TrainCommand
                 Epochs = parse.GetValue(epochs),
                 TimeBudget = budget > 0 ? TimeSpan.FromMinutes(budget) : null,
                 BatchSize = parse.GetValue(batch),
-                LearningRate = parse.GetValue(lr),
+                LearningRate = parse.GetValue(lr) ?? ModelPresets.LearningRate(presetName),
                 Momentum = parse.GetValue(momentum),
                 WeightDecay = parse.GetValue(decay),
-                Patience = parse.GetValue(patience),
+                Patience = parse.GetValue(patience) ?? ModelPresets.Patience(presetName),
                 FinalDropEpochs = parse.GetValue(finalDrop),
                 MaxDrops = parse.GetValue(drops),
                 Seed = parse.GetValue(seed),
@@ -90,7 +91,7 @@ internal static class TrainCommand
                 PrefetchDepth = Math.Max(4, BatchWorkers(parse.GetValue(workers), parse.GetValue(device)!) + 2),
             };
             var folder = parse.GetValue(output) ?? Path.Combine("runs", Path.GetFileName(Path.TrimEndingDirectorySeparator(dataName)));
-            return Run(set, options, parse.GetValue(preset) ?? set.DefaultPreset, parse.GetValue(towers), parse.GetValue(device)!,
+            return Run(set, options, presetName, parse.GetValue(towers), parse.GetValue(device)!,
                        parse.GetValue(threads), folder, parse.GetValue(resume), Given(epochs), Given(minutes), parse.GetValue(tenCropTest), parse.GetValue(raw));
         });
         return command;
