@@ -5,13 +5,11 @@
 #     -p:InvariantGlobalization=true -p:PublishTrimmed=true -o publish/gpucheck
 # The model-level training check reads Fashion-MNIST from .fmnist/ (ignored; made here by scripts/prepare-fmnist-subset.sh,
 # carried with the tree); without it that part is skipped.
-# The training-loop part runs the `alexnet` CLI as a user does: it needs a second self-contained build and the CIFAR-10
-# JPEG archive in .cifar/ (both ignored, carried with the tree; scripts/prepare-gpu-loop.sh makes them):
-#   dotnet publish samples/AlexNet.Train -c Release -r linux-x64 --self-contained true \
-#     -p:InvariantGlobalization=true -o publish/alexnet
-# It prepares a 256×256 store of CIFAR-10 (`alexnet prepare`), then trains the paper preset on it for 3 minutes on
-# cuda:0 (`alexnet train --device cuda:0 --minutes 3`), sampling GPU utilisation with nvidia-smi; without the build
-# or the archive that part is skipped.
+# The training-loop part runs the `alexnet` CLI as a user does: it needs a second self-contained build packed as
+# publish/alexnet.tar.xz and a CIFAR-10 subset in .cifar/cifar10-jpeg.tar.gz (both ignored, carried with the tree;
+# scripts/prepare-gpu-loop.sh makes them). It prepares a 256×256 store of those photographs (`alexnet prepare`), then
+# trains the paper preset on it for 3 minutes on cuda:0 (`alexnet train --device cuda:0 --minutes 3`), sampling GPU
+# utilisation with nvidia-smi; without the build or the archive that part is skipped.
 # Prints nvidia-smi, the library versions, the CUDA-vs-CPU equivalence table, the AlexNet benchmark of this project and
 # of PyTorch, and a final table with both figures and their ratio. Everything goes to stdout and, when $OUT is set,
 # to $OUT/gpu-check.log (and the final table to $OUT/gpu-check-summary.txt). Takes a few minutes.
@@ -77,6 +75,7 @@ if [ -f .fmnist/train-images-idx3-ubyte.gz ]; then FMNIST_ARGS=(--fmnist .fmnist
 run_app "model-level training check (paper AlexNet CPU vs GPU, memorisation, Fashion-MNIST)" 150 --train-check "${FMNIST_ARGS[@]}"
 
 CLI=publish/alexnet/alexnet
+[ -f "$CLI" ] || { [ -f publish/alexnet.tar.xz ] && tar -xJf publish/alexnet.tar.xz -C publish; }
 if [ -f "$CLI" ] && [ -f .cifar/cifar10-jpeg.tar.gz ]; then
   section "Training loop: alexnet train, paper preset, 256×256 store of CIFAR-10, cuda:0, 3 minutes"
   chmod +x "$CLI" 2>/dev/null || true
@@ -86,7 +85,7 @@ if [ -f "$CLI" ] && [ -f .cifar/cifar10-jpeg.tar.gz ]; then
   rm -rf "$LOOP/cifar10-jpeg"
   timeout 300 nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 5 > "$LOOP/smi.csv" 2>&1 &
   SMI=$!
-  timeout -k 10 330 "$CLI" train --data "$LOOP/store256" --preset alexnet --device cuda:0 --minutes 3 -o "$LOOP/run" | tee -a "$results"
+  timeout -k 10 330 "$CLI" train --data "$LOOP/store256" --preset alexnet --device cuda:0 --minutes 3 --validation 1000 -o "$LOOP/run" | tee -a "$results"
   echo "alexnet train exit status ${PIPESTATUS[0]}"
   kill "$SMI" 2>/dev/null
   echo "GPU utilisation during the run (nvidia-smi every 5 s):"
@@ -94,7 +93,7 @@ if [ -f "$CLI" ] && [ -f .cifar/cifar10-jpeg.tar.gz ]; then
   [ -n "${OUT:-}" ] && cp "$LOOP/run/metrics.csv" "$OUT/cifar256-metrics.csv" 2>/dev/null
   rm -rf "$LOOP"
 else
-  echo "note: $CLI or .cifar/cifar10-jpeg.tar.gz is missing; the training-loop part is skipped (see the top of this script)"
+  echo "note: publish/alexnet.tar.xz or .cifar/cifar10-jpeg.tar.gz is missing; the training-loop part is skipped (see the top of this script)"
 fi
 
 section "PyTorch reference"
