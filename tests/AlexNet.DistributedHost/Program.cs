@@ -14,13 +14,24 @@ using AlexNet.Layers;
 //   train <folder> <batch> <images> <dropout: on|off>   one epoch of <images>/<batch> steps
 //   mismatch <folder>                                     rank 1 starts with another seed: every rank must stop
 //   die <folder>                                          rank 1 kills itself: mpirun must end the job
+// Exit codes: 0 done, 2 usage, 3 the ranks disagree, 4 a barrier passed a dead rank, 5 another error, 6 no MPI library.
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: AlexNet.DistributedHost train|mismatch|die <folder> [batch images on|off]");
     return 2;
 }
 string scenario = args[0], folder = args[1];
-using var communicator = MpiLaunch.IsLaunched ? MpiCommunicator.Initialize() : (ICommunicator)SingleProcessCommunicator.Instance;
+ICommunicator joined;
+try
+{
+    joined = MpiLaunch.IsLaunched ? MpiCommunicator.Initialize() : SingleProcessCommunicator.Instance;
+}
+catch (CommunicationLibraryNotFoundException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 6;
+}
+using var communicator = joined;
 int rank = communicator.Rank;
 try
 {
