@@ -11,23 +11,25 @@ namespace AlexNet.Distributed;
 /// </summary>
 /// <remarks>
 /// Setup follows NCCL's recipe: rank 0 makes a unique id (<c>ncclGetUniqueId</c>), MPI broadcasts it, and every rank
-/// joins with <c>ncclCommInitRank</c> on its own device. Disposing destroys the NCCL communicator and leaves the MPI
-/// communicator to its owner.
+/// joins with <c>ncclCommInitRank</c> on its own device. Disposing destroys the NCCL communicator, and finalises MPI
+/// when this communicator was given ownership of it.
 /// </remarks>
 public sealed class NcclCommunicator : ICommunicator
 {
     private readonly MpiCommunicator _mpi;
+    private readonly bool _ownsMpi;
     private readonly CudaBackend _backend;
     private readonly Lock _gate = new();
     private nint _comm;
 
     /// <summary>Joins every rank of <paramref name="mpi"/> into an NCCL communicator on <paramref name="backend"/>'s GPU.</summary>
-    /// <param name="mpi">The job's MPI communicator (not owned).</param>
+    /// <param name="mpi">The job's MPI communicator.</param>
     /// <param name="backend">This rank's GPU (not owned); each rank should have its own device.</param>
+    /// <param name="ownsMpi">Whether disposing this communicator also finalises <paramref name="mpi"/>.</param>
     /// <exception cref="CommunicationLibraryNotFoundException">NCCL is not installed (the message says where it was looked for).</exception>
     /// <exception cref="NcclException">NCCL could not set up the communicator.</exception>
     /// <exception cref="MpiException">Sending the unique id failed.</exception>
-    public unsafe NcclCommunicator(MpiCommunicator mpi, CudaBackend backend)
+    public unsafe NcclCommunicator(MpiCommunicator mpi, CudaBackend backend, bool ownsMpi = false)
     {
         ArgumentNullException.ThrowIfNull(mpi);
         ArgumentNullException.ThrowIfNull(backend);
@@ -47,6 +49,7 @@ public sealed class NcclCommunicator : ICommunicator
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         if (missingRanks[0] > 0) throw new DistributedException($"{missingRanks[0]} rank(s) of the job could not load NCCL (libnccl.so.2); see their messages.");
         _mpi = mpi;
+        _ownsMpi = ownsMpi;
         _backend = backend;
         var id = default(NcclUniqueId);
         if (mpi.Rank == 0) Nccl.Check(Nccl.ncclGetUniqueId(out id));
@@ -145,7 +148,7 @@ public sealed class NcclCommunicator : ICommunicator
         _mpi.AbortJob(exitCode);
     }
 
-    /// <summary>Waits for this rank's pending NCCL work and destroys the NCCL communicator.</summary>
+    /// <summary>Waits for this rank's pending NCCL work, destroys the NCCL communicator and, when owned, finalises MPI.</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -155,6 +158,7 @@ public sealed class NcclCommunicator : ICommunicator
             Nccl.ncclCommDestroy(_comm);
             _comm = 0;
         }
+        if (_ownsMpi) _mpi.Dispose();
     }
 
     private bool OnThisGpu(Tensor tensor) => ReferenceEquals(tensor.Backend, _backend);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
 using AlexNet.Autograd.Kernels;
+using AlexNet.Distributed;
 using AlexNet.Facade.Augmentation;
 using AlexNet.Facade.Data;
 using AlexNet.Facade.Training;
@@ -117,7 +118,15 @@ internal static class TrainCommand
         {
             throw new CliException(e.Message, 2);
         }
-        using var backend = Devices.Open(deviceName, threads);
+        using var backend = Devices.Open(JobRanks.Device(deviceName), threads);
+        using var communicator = JobRanks.Join(backend);
+        return JobRanks.Run(communicator, () => Train(set, requested, presetName, towers, threads, folder, resume, epochsGiven, minutesGiven,
+                                                      tenCropTest, rawPixels, backend, communicator));
+    }
+
+    private static int Train(DataSet set, TrainingOptions requested, string presetName, int towers, int threads, string folder, bool resume,
+                             bool epochsGiven, bool minutesGiven, bool tenCropTest, bool rawPixels, IBackend backend, ICommunicator communicator)
+    {
         Network network;
         TrainingState state;
         TrainingOptions options;
@@ -160,8 +169,10 @@ internal static class TrainCommand
 
         var transform = new ImageTransform(options.Augmentation, set.Train.Channels, set.Train.Height, set.Train.Width, statistics);
         var model = NetworkModel.Of(network);
-        var trainer = new Trainer(model, set.Train, set.Validation, transform, options, backend);
+        var trainer = new Trainer(model, set.Train, set.Validation, transform, options, backend, communicator);
         PrintHeader(set, network, options, backend, folder, trainer.StepsPerEpoch);
+        if (communicator.Size > 1)
+            Console.WriteLine($"data-parallel: {communicator.Size} ranks through {communicator.Description}, {options.BatchSize / communicator.Size} of each batch's {options.BatchSize} images per rank; rank 0 writes the outputs");
 
         var runClock = Stopwatch.StartNew();
         double startElapsed = state.ElapsedSeconds;
@@ -224,7 +235,7 @@ internal static class TrainCommand
             var best = end.History.MinBy(h => h.ValidationTop1Error)!;
             Console.WriteLine($"best validation top-1 error {Format.Percent(best.ValidationTop1Error)} at epoch {best.Epoch}; {Format.Seconds(end.ElapsedSeconds)} of training");
         }
-        if (set.Test is { } test)
+        if (set.Test is { } test && communicator.Rank == 0)
         {
             var clock = Stopwatch.StartNew();
             var result = Evaluator.Evaluate(model, end.Parameters, test, transform, false, options.EvaluationBatchSize, backend, workers: options.Workers);

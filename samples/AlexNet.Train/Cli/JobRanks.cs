@@ -1,0 +1,66 @@
+using AlexNet.Autograd.Kernels;
+using AlexNet.Distributed;
+using AlexNet.Gpu;
+
+namespace AlexNet.Train.Cli;
+
+/// <summary>
+/// How <c>alexnet train</c> takes part in an MPI job (<c>mpirun -np N alexnet train …</c>): it notices the launcher,
+/// takes its own GPU, joins the other ranks, keeps quiet unless it is rank 0, and when it fails alone ends the whole
+/// job instead of leaving the others waiting for it.
+/// </summary>
+internal static class JobRanks
+{
+    /// <summary>The device this process should use: under MPI, <c>cuda</c> without a number means the GPU whose number
+    /// is this process's rank on its machine (one process per GPU); anything else is kept.</summary>
+    public static string Device(string device) =>
+        MpiLaunch.IsLaunched && device == "cuda" ? $"cuda:{MpiLaunch.LocalRank}" : device;
+
+    /// <summary>The ranks this process trains with: one process when no MPI launcher started it; otherwise every
+    /// process of the MPI job, through MPI for CPU tensors and through NCCL for a GPU.</summary>
+    /// <exception cref="CliException">Open MPI or NCCL is missing, or MPI could not start.</exception>
+    public static ICommunicator Join(IBackend backend)
+    {
+        if (!MpiLaunch.IsLaunched) return SingleProcessCommunicator.Instance;
+        MpiCommunicator mpi;
+        try
+        {
+            mpi = MpiCommunicator.Initialize();
+        }
+        catch (DistributedException e)
+        {
+            throw new CliException($"started by mpirun, but MPI is not usable: {e.Message.Split('\n')[0].Trim()}");
+        }
+        if (backend is not CudaBackend cuda) return mpi;
+        try
+        {
+            return new NcclCommunicator(mpi, cuda, ownsMpi: true);
+        }
+        catch (DistributedException e)
+        {
+            mpi.Dispose();
+            throw new CliException($"training on GPUs under mpirun needs NCCL: {e.Message.Split('\n')[0].Trim()}");
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="train"/> as this rank: ranks other than 0 print nothing on standard output, and an error
+    /// on a rank of a job is printed and then ends every process of the job (<c>MPI_Abort</c>), except the errors that
+    /// every rank raises together (ranks started differently, a diverged loss), which end each rank normally.
+    /// </summary>
+    public static int Run(ICommunicator communicator, Func<int> train)
+    {
+        if (communicator.Size == 1) return train();
+        if (communicator.Rank != 0) Console.SetOut(TextWriter.Null);
+        try
+        {
+            return train();
+        }
+        catch (Exception e) when (e is not (RankMismatchException or AlexNet.Facade.Training.TrainingDivergedException))
+        {
+            Console.Error.WriteLine($"error on rank {communicator.Rank} of {communicator.Size}: {e.Message.Split('\n')[0].Trim()}; ending the job");
+            communicator.AbortJob(1);
+            throw;
+        }
+    }
+}
