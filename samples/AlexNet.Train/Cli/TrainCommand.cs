@@ -187,7 +187,8 @@ internal static class TrainCommand
             double? left = byBudget is { } x && byEpochs is { } y ? Math.Min(x, y) : byBudget ?? byEpochs;
             return left is { } l ? TimeSpan.FromSeconds(Math.Max(0, l)) : null;
         }
-        ITrainingObserver progress = Console.IsOutputRedirected || Environment.GetEnvironmentVariable("CI") is { Length: > 0 }
+        // Under mpirun the output is a pseudo-terminal without a width, which the progress bars cannot draw in: plain lines.
+        ITrainingObserver progress = Console.IsOutputRedirected || Environment.GetEnvironmentVariable("CI") is { Length: > 0 } || MpiLaunch.IsLaunched
             ? new PlainProgress(options.Epochs, RunRemaining, TimeSpan.FromSeconds(15))
             : new TerminalProgress(options.Epochs, RunRemaining);
         var recorder = new RunRecorder(folder, network, options, statistics, set.Train.ClassNames, new EpochTracker(progress, r =>
