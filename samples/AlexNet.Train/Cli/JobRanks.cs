@@ -45,8 +45,8 @@ internal static class JobRanks
 
     /// <summary>
     /// Runs <paramref name="train"/> as this rank: ranks other than 0 print nothing on standard output, and an error
-    /// on a rank of a job is printed and then ends every process of the job (<c>MPI_Abort</c>), except the errors that
-    /// every rank raises together (ranks started differently, a diverged loss), which end each rank normally.
+    /// on a rank of a job is printed with the rank's number and then ends every process of the job (<c>MPI_Abort</c>),
+    /// except ranks started differently, which every rank finds together and reports as a <see cref="CliException"/>.
     /// </summary>
     public static int Run(ICommunicator communicator, Func<int> train)
     {
@@ -56,8 +56,14 @@ internal static class JobRanks
         {
             return train();
         }
-        catch (Exception e) when (e is not (RankMismatchException or AlexNet.Facade.Training.TrainingDivergedException))
+        catch (RankMismatchException e)
         {
+            throw new CliException(e.Message);
+        }
+        catch (Exception e)
+        {
+            // Only a mismatch is known to be raised on every rank at once; any other error may be this rank's alone, and
+            // finishing MPI normally would then wait for ranks that wait for this one. Ending the job is always safe.
             Console.Error.WriteLine($"error on rank {communicator.Rank} of {communicator.Size}: {e.Message.Split('\n')[0].Trim()}; ending the job");
             communicator.AbortJob(1);
             throw;

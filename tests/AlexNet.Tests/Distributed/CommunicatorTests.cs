@@ -112,6 +112,18 @@ public sealed class CommunicatorTests
         }
     }
 
+    [Fact]
+    public unsafe void NcclsUniqueIdIsPassedAsItsFull128Bytes() => Assert.Equal(128, sizeof(NcclUniqueId));
+
+    [Fact]
+    public void ALibraryThatIsNotOpenMpiIsRefusedWithTheReason()
+    {
+        nint libc = System.Runtime.InteropServices.NativeLibrary.Load("libc.so.6");
+        var e = Assert.Throws<CommunicationLibraryNotFoundException>(() => MpiHandles.Load(libc));
+        Assert.Contains("not Open MPI", e.Message);
+        Assert.Contains("apt-get install openmpi-bin libopenmpi-dev", e.Message);
+    }
+
     /// <summary>A group of three that the trainer must refuse before it communicates at all.</summary>
     private sealed class ThreeRanks : ICommunicator
     {
