@@ -64,7 +64,7 @@ internal static class JobRanks
         {
             // Only a mismatch is known to be raised on every rank at once; any other error may be this rank's alone, and
             // finishing MPI normally would then wait for ranks that wait for this one. Ending the job is always safe.
-            Console.Error.WriteLine($"error on rank {communicator.Rank} of {communicator.Size}: {e.Message.Split('\n')[0].Trim()}; ending the job");
+            Console.Error.WriteLine($"error on rank {communicator.Rank} of {communicator.Size} (ending the job): {e.Message.Split('\n')[0].Trim()}");
             communicator.AbortJob(1);
             throw;
         }
