@@ -18,7 +18,8 @@ internal static class JobRanks
 
     /// <summary>The ranks this process trains with: one process when no MPI launcher started it; otherwise every
     /// process of the MPI job, through MPI for CPU tensors and through NCCL for a GPU.</summary>
-    /// <exception cref="CliException">Open MPI or NCCL is missing, or MPI could not start.</exception>
+    /// <exception cref="CliException">Open MPI or NCCL is missing, or MPI could not start. When NCCL fails to set up for
+    /// another reason, the whole job is ended.</exception>
     public static ICommunicator Join(IBackend backend)
     {
         if (!MpiLaunch.IsLaunched) return SingleProcessCommunicator.Instance;
@@ -36,10 +37,18 @@ internal static class JobRanks
         {
             return new NcclCommunicator(mpi, cuda, ownsMpi: true);
         }
-        catch (DistributedException e)
+        catch (CommunicationLibraryNotFoundException e)
         {
             mpi.Dispose();
             throw new CliException($"training on GPUs under mpirun needs NCCL: {e.Message.Split('\n')[0].Trim()}");
+        }
+        catch (DistributedException e)
+        {
+            // NCCL's setup is collective and may have failed on this rank alone: end the job rather than wait in MPI_Finalize.
+            Console.Error.WriteLine($"error on rank {mpi.Rank} of {mpi.Size} (ending the job): NCCL could not join the ranks' GPUs " +
+                                    $"(each rank needs a GPU of its own: pass --device cuda, not cuda:N): {e.Message.Split('\n')[0].Trim()}");
+            mpi.AbortJob(1);
+            throw;
         }
     }
 
