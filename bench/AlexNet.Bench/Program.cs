@@ -3,8 +3,18 @@ using AlexNet.Bench;
 
 // Usage: dotnet run -c Release --project bench/AlexNet.Bench [gemm|dense|conv|fashion-conv|stack|paper|small|all|loader] [batch] [repeats] [threads]
 // `loader` (not part of `all`) measures prepare and the input pipeline on stores in /tmp/alexnet-bench.
+// `data-parallel [batch] [epochs] [threads]` (not part of `all`) times the trainer on the Fashion-MNIST preset; start it
+// under `mpirun -np N` to time N ranks (docs/distributed.md).
 // The batch defaults to 32 (128 for small, the peer's Fashion-MNIST net); `all` runs small at 128.
 string what = args.Length > 0 ? args[0] : "all";
+if (what is "data-parallel")
+{
+    // Runs before the banner below: under mpirun only rank 0 prints, and MPI must be joined before anything else.
+    DataParallelBench.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 128,
+                          args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3,
+                          args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
+    return;
+}
 int? givenBatch = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : null;
 int batch = givenBatch ?? 32;
 int repeats = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;

@@ -189,6 +189,16 @@ public sealed partial class CudaBackend : IBackend
         }
     }
 
+    /// <summary>
+    /// Makes this backend's context current on the calling thread and returns its stream, for a collective library
+    /// (NCCL) that enqueues its work behind this backend's kernels.
+    /// </summary>
+    internal nint CurrentStream()
+    {
+        EnsureCurrent();
+        return _streamValue;
+    }
+
     /// <summary>Makes this backend's context current on the calling thread.</summary>
     private void EnsureCurrent()
     {

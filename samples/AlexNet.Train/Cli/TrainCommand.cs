@@ -3,6 +3,7 @@ using System.Diagnostics;
 using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
 using AlexNet.Autograd.Kernels;
+using AlexNet.Distributed;
 using AlexNet.Facade.Augmentation;
 using AlexNet.Facade.Data;
 using AlexNet.Facade.Training;
@@ -118,7 +119,15 @@ internal static class TrainCommand
         {
             throw new CliException(e.Message, 2);
         }
-        using var backend = Devices.Open(deviceName, threads);
+        using var backend = Devices.Open(JobRanks.Device(deviceName), threads);
+        using var communicator = JobRanks.Join(backend);
+        return JobRanks.Run(communicator, () => Train(set, requested, presetName, towers, threads, folder, resume, epochsGiven, minutesGiven,
+                                                      tenCropTest, rawPixels, backend, communicator));
+    }
+
+    private static int Train(DataSet set, TrainingOptions requested, string presetName, int towers, int threads, string folder, bool resume,
+                             bool epochsGiven, bool minutesGiven, bool tenCropTest, bool rawPixels, IBackend backend, ICommunicator communicator)
+    {
         Network network;
         TrainingState state;
         TrainingOptions options;
@@ -161,8 +170,10 @@ internal static class TrainCommand
 
         var transform = new ImageTransform(options.Augmentation, set.Train.Channels, set.Train.Height, set.Train.Width, statistics);
         var model = NetworkModel.Of(network);
-        var trainer = new Trainer(model, set.Train, set.Validation, transform, options, backend);
+        var trainer = new Trainer(model, set.Train, set.Validation, transform, options, backend, communicator);
         PrintHeader(set, network, options, backend, folder, trainer.StepsPerEpoch);
+        if (communicator.Size > 1)
+            Console.WriteLine($"data-parallel: {communicator.Size} ranks through {communicator.Description}, {options.BatchSize / communicator.Size} of each batch's {options.BatchSize} images per rank; rank 0 writes the outputs");
 
         var runClock = Stopwatch.StartNew();
         double startElapsed = state.ElapsedSeconds;
@@ -177,7 +188,8 @@ internal static class TrainCommand
             double? left = byBudget is { } x && byEpochs is { } y ? Math.Min(x, y) : byBudget ?? byEpochs;
             return left is { } l ? TimeSpan.FromSeconds(Math.Max(0, l)) : null;
         }
-        ITrainingObserver progress = Console.IsOutputRedirected || Environment.GetEnvironmentVariable("CI") is { Length: > 0 }
+        // Under mpirun the output is a pseudo-terminal without a width, which the progress bars cannot draw in: plain lines.
+        ITrainingObserver progress = Console.IsOutputRedirected || Environment.GetEnvironmentVariable("CI") is { Length: > 0 } || MpiLaunch.IsLaunched
             ? new PlainProgress(options.Epochs, RunRemaining, TimeSpan.FromSeconds(15))
             : new TerminalProgress(options.Epochs, RunRemaining);
         var recorder = new RunRecorder(folder, network, options, statistics, set.Train.ClassNames, new EpochTracker(progress, r =>
@@ -225,7 +237,7 @@ internal static class TrainCommand
             var best = end.History.MinBy(h => h.ValidationTop1Error)!;
             Console.WriteLine($"best validation top-1 error {Format.Percent(best.ValidationTop1Error)} at epoch {best.Epoch}; {Format.Seconds(end.ElapsedSeconds)} of training");
         }
-        if (set.Test is { } test)
+        if (set.Test is { } test && communicator.Rank == 0)
         {
             var clock = Stopwatch.StartNew();
             var result = Evaluator.Evaluate(model, end.Parameters, test, transform, false, options.EvaluationBatchSize, backend, workers: options.Workers);

@@ -9,10 +9,19 @@ public static class BatchBuilder
 {
     /// <summary>
     /// A training batch: image i of the batch is rendered with the random view drawn from
-    /// <c>epochKey.Fold(batchIndex · batchSize + i)</c>, so every image of an epoch has its own key and the batch is a
-    /// pure function of (data, indices, key).
+    /// <c>epochKey.Fold(batchIndex · batchSize + firstPosition + i)</c>, so every image of an epoch has its own key and the
+    /// batch is a pure function of (data, indices, key).
     /// </summary>
-    public static Batch Training(IImageDataset dataset, ImageTransform transform, int[] indices, int batchIndex, int batchSize, RandomKey epochKey)
+    /// <param name="dataset">The images.</param>
+    /// <param name="transform">The augmentation.</param>
+    /// <param name="indices">The images of this batch (or of this rank's share of it).</param>
+    /// <param name="batchIndex">Position of the batch in its epoch.</param>
+    /// <param name="batchSize">Images per (whole) batch.</param>
+    /// <param name="epochKey">The epoch's augmentation key.</param>
+    /// <param name="firstPosition">Position of <paramref name="indices"/>[0] in the whole batch: a data-parallel rank
+    /// renders its share of a batch exactly as one process rendering the whole batch would.</param>
+    public static Batch Training(IImageDataset dataset, ImageTransform transform, int[] indices, int batchIndex, int batchSize, RandomKey epochKey,
+                                 int firstPosition = 0)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(transform);
@@ -24,7 +33,7 @@ public static class BatchBuilder
         {
             dataset.ReadImage(indices[i], pixels);
             labels[i] = dataset.Label(indices[i]);
-            var key = epochKey.Fold((ulong)((long)batchIndex * batchSize + i));
+            var key = epochKey.Fold((ulong)((long)batchIndex * batchSize + firstPosition + i));
             transform.RenderTraining(pixels, key, images.AsSpan(i * transform.OutputLength, transform.OutputLength));
         }
         return new Batch(batchIndex, images, labels, 1, transform.Channels, transform.CropSize);

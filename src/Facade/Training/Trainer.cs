@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AlexNet.Autograd;
 using AlexNet.Autograd.Kernels;
+using AlexNet.Distributed;
 using AlexNet.Facade.Augmentation;
 using AlexNet.Facade.Data;
 using AlexNet.Facade.Pipeline;
@@ -17,6 +18,18 @@ namespace AlexNet.Facade.Training;
 /// pure function of its index, so the same seed gives the same batches, and on the CPU the same weights, whether the
 /// run is interrupted and resumed or not. A NaN or infinite loss throws <see cref="TrainingDivergedException"/> before
 /// the step is applied; the last checkpoint the observer saved stays the last good one.
+/// <para>
+/// Data-parallel training: with a communicator of N ranks (one process each, e.g. started by <c>mpirun</c>), every rank
+/// draws the same epoch order and batches of <see cref="TrainingOptions.BatchSize"/> B, takes its contiguous share of
+/// B/N images of each batch (rendered with the augmentation keys one process would use for them), and computes the
+/// gradient of its mean loss; the ranks average those gradients (<see cref="GradientAverager"/>), which is the
+/// gradient of the mean loss over the whole batch, and every rank applies the same SGD step, so the weights stay equal
+/// everywhere and equal to one process training with batch B, up to float rounding. Rank 0's starting weights and
+/// velocities are broadcast; validation is split across the ranks and its sums combined; decisions that depend on
+/// time or cancellation are taken together; only rank 0 calls the observer (checkpoints, logs, plots, progress).
+/// Dropout masks are drawn per rank (each rank folds its number into the step's key), so with dropout a run matches
+/// one process statistically, not bit for bit.
+/// </para>
 /// </remarks>
 public sealed class Trainer
 {
@@ -26,6 +39,7 @@ public sealed class Trainer
     private readonly ImageTransform _transform;
     private readonly TrainingOptions _options;
     private readonly IBackend _backend;
+    private readonly ICommunicator _communicator;
 
     /// <summary>Sets up a run.</summary>
     /// <param name="model">The network.</param>
@@ -34,8 +48,11 @@ public sealed class Trainer
     /// <param name="transform">Training augmentation (validation uses its deterministic views).</param>
     /// <param name="options">The settings.</param>
     /// <param name="backend">The device the parameters live on.</param>
-    /// <exception cref="ArgumentException">The options are invalid, a set is empty, or the sets disagree in size or classes.</exception>
-    public Trainer(ModelFunction model, IImageDataset train, IImageDataset validation, ImageTransform transform, TrainingOptions options, IBackend backend)
+    /// <param name="communicator">The ranks training together (data-parallel); one process when null.</param>
+    /// <exception cref="ArgumentException">The options are invalid, a set is empty, the sets disagree in size or classes,
+    /// or the batch does not divide evenly among the ranks.</exception>
+    public Trainer(ModelFunction model, IImageDataset train, IImageDataset validation, ImageTransform transform, TrainingOptions options, IBackend backend,
+                   ICommunicator? communicator = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -47,6 +64,11 @@ public sealed class Trainer
         if (train.Count < options.BatchSize)
             throw new ArgumentException($"The training set has {train.Count} images, fewer than one batch of {options.BatchSize}.", nameof(train));
         if (validation.Count == 0) throw new ArgumentException("The validation set is empty.", nameof(validation));
+        communicator ??= SingleProcessCommunicator.Instance;
+        if (options.BatchSize % communicator.Size != 0)
+            throw new ArgumentException($"The batch of {options.BatchSize} images does not divide among {communicator.Size} ranks; choose a batch size that is a multiple of {communicator.Size} (each rank takes batch / ranks images of every step).", nameof(options));
+        if (validation.Count < communicator.Size)
+            throw new ArgumentException($"The validation set has {validation.Count} images, fewer than the {communicator.Size} ranks that share it.", nameof(validation));
         foreach (var set in new[] { train, validation })
             if (set.Channels != transform.Channels || set.Height != transform.Height || set.Width != transform.Width)
                 throw new ArgumentException($"A data set of {set.Channels}×{set.Height}×{set.Width} images does not fit a transform for {transform.Channels}×{transform.Height}×{transform.Width}.");
@@ -58,6 +80,7 @@ public sealed class Trainer
         _transform = transform;
         _options = options;
         _backend = backend;
+        _communicator = communicator;
     }
 
     /// <summary>Training steps per epoch (the last partial batch is left out so every step has the same size).</summary>
@@ -72,6 +95,7 @@ public sealed class Trainer
     public TrainingState Run(TrainingState start, ITrainingObserver? observer = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(start);
+        if (_communicator.Rank != 0) observer = null;
         var schedule = new PlateauSchedule(_options.LearningRate, _options.Patience, _options.MaxDrops, _options.DropFactor, start.Schedule);
         using var optimizer = new SgdMomentum(start.Parameters, _options.Momentum, _options.WeightDecay, start.Velocity);
         var history = start.History.ToList();
@@ -79,19 +103,23 @@ public sealed class Trainer
         double elapsed = start.ElapsedSeconds;
         bool finished = start.Finished;
         double lastEpochSeconds = history.Count > 0 ? history[^1].EpochSeconds : 0;
-        while (!finished && epoch < _options.Epochs && !cancellation.IsCancellationRequested)
+        if (_communicator.Size > 1) JoinRanks(optimizer, start, ref elapsed, ref lastEpochSeconds);
+        while (!finished && epoch < _options.Epochs && !Agreement.Any(_communicator, cancellation.IsCancellationRequested))
         {
             if (_options.TimeBudget is { } budget && lastEpochSeconds > 0 && elapsed + lastEpochSeconds > budget.TotalSeconds) break;
             var clock = Stopwatch.StartNew();
             var (trainLoss, trainError, imagesPerSecond, completed) = TrainEpoch(optimizer, epoch, start.Key, schedule.LearningRate, observer, cancellation);
             if (!completed) break;
-            var validation = Evaluator.Evaluate(_model, optimizer.Parameters, _validation, _transform, _options.TenCropValidation,
-                                                _options.EvaluationBatchSize, _backend, observer is null ? null : observer.ValidationProgress, _options.Workers);
+            var validation = _communicator.Size == 1
+                ? Evaluator.Evaluate(_model, optimizer.Parameters, _validation, _transform, _options.TenCropValidation,
+                                     _options.EvaluationBatchSize, _backend, observer is null ? null : observer.ValidationProgress, _options.Workers)
+                : DataParallel.Evaluate(_communicator, _model, optimizer.Parameters, _validation, _transform, _options.TenCropValidation,
+                                        _options.EvaluationBatchSize, _backend, observer is null ? null : observer.ValidationProgress, _options.Workers);
             float rate = schedule.LearningRate;
             var decision = schedule.Observe(validation.Top1Error);
             finished = decision == ScheduleDecision.Stop;
             epoch++;
-            lastEpochSeconds = clock.Elapsed.TotalSeconds;
+            lastEpochSeconds = Agreement.FromRoot(_communicator, clock.Elapsed.TotalSeconds); // every rank decides on rank 0's time
             elapsed += lastEpochSeconds;
             if (decision == ScheduleDecision.Continue && FinalPhaseStarts(epoch, elapsed, lastEpochSeconds, schedule) && schedule.ForceDrop())
                 decision = ScheduleDecision.Dropped;
@@ -103,6 +131,20 @@ public sealed class Trainer
         return new TrainingState(optimizer.Parameters.Map((_, t) => Ops.Copy(t, track: false)),
                                  optimizer.Velocity.Map((_, t) => Ops.Copy(t, track: false)),
                                  epoch, schedule.State, start.Key, history.ToArray(), elapsed, finished);
+    }
+
+    /// <summary>
+    /// Checks that every rank was started alike (or throws <see cref="RankMismatchException"/> on every rank), then gives
+    /// every rank rank 0's weights, velocities and clock.
+    /// </summary>
+    private void JoinRanks(SgdMomentum optimizer, TrainingState start, ref double elapsed, ref double lastEpochSeconds)
+    {
+        Agreement.RequireSame(_communicator, DataParallel.Fingerprint(optimizer.Parameters, _train, _validation, _transform, _options, start),
+                              "network, options, data or starting epoch");
+        foreach (var (_, t) in optimizer.Parameters) _communicator.Broadcast(t, 0);
+        foreach (var (_, t) in optimizer.Velocity) _communicator.Broadcast(t, 0);
+        elapsed = Agreement.FromRoot(_communicator, elapsed);
+        lastEpochSeconds = Agreement.FromRoot(_communicator, lastEpochSeconds);
     }
 
     /// <summary>
@@ -120,25 +162,30 @@ public sealed class Trainer
     private (double Loss, double Error, double ImagesPerSecond, bool Completed) TrainEpoch(
         SgdMomentum optimizer, int epoch, RandomKey root, float learningRate, ITrainingObserver? observer, CancellationToken cancellation)
     {
-        int batchSize = _options.BatchSize;
+        int batchSize = _options.BatchSize, rank = _communicator.Rank, ranks = _communicator.Size;
         var order = EpochPlan.Permutation(_train.Count, RandomKeys.Order(root, epoch));
         var batches = EpochPlan.Batches(order, batchSize, dropLast: true);
         var augmentationKey = RandomKeys.Augmentation(root, epoch);
         observer?.EpochStarted(epoch + 1, batches.Length, learningRate);
         using var prefetch = new Prefetcher<Batch>(batches.Length,
-            b => BatchBuilder.Training(_train, _transform, batches[b], b, batchSize, augmentationKey), _options.PrefetchDepth, _options.Workers);
+            b => ranks == 1
+                ? BatchBuilder.Training(_train, _transform, batches[b], b, batchSize, augmentationKey)
+                : BatchBuilder.Training(_train, _transform, DataParallel.Slice(batches[b], rank, ranks), b, batchSize, augmentationKey,
+                                        DataParallel.Share(batchSize, rank, ranks).Start),
+            _options.PrefetchDepth, _options.Workers);
         double lossSum = 0;
         long correct = 0, seen = 0;
         var clock = Stopwatch.StartNew();
         for (int b = 0; b < batches.Length; b++)
         {
-            if (cancellation.IsCancellationRequested) return (0, 0, 0, false);
+            if (Agreement.Any(_communicator, cancellation.IsCancellationRequested)) return (0, 0, 0, false);
             var batch = prefetch.Take();
-            var (loss, hits) = Step(optimizer, batch, RandomKeys.Dropout(root, epoch, b), learningRate);
+            var dropoutKey = ranks == 1 ? RandomKeys.Dropout(root, epoch, b) : RandomKeys.Dropout(root, epoch, b).Fold((ulong)rank);
+            var (loss, hits) = Step(optimizer, batch, dropoutKey, learningRate);
             if (!float.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, b + 1, loss, learningRate);
             lossSum += loss;
             correct += hits;
-            seen += batch.Count;
+            seen += batch.Count * ranks;
             double rate = seen / clock.Elapsed.TotalSeconds;
             observer?.BatchCompleted(new BatchProgress(epoch + 1, b + 1, batches.Length, lossSum / (b + 1), (double)correct / seen, rate,
                                                        TimeSpan.FromSeconds((batches.Length - b - 1) * batchSize / rate), learningRate));
@@ -146,8 +193,8 @@ public sealed class Trainer
         return (lossSum / batches.Length, 1 - (double)correct / seen, seen / clock.Elapsed.TotalSeconds, true);
     }
 
-    /// <summary>One SGD step on one batch; returns the loss and the number of correct top-1 predictions. The step is not
-    /// applied when the loss is not finite.</summary>
+    /// <summary>One SGD step on one batch (this rank's share of it); returns the loss and the number of correct top-1
+    /// predictions over the whole batch. The step is not applied when the loss is not finite.</summary>
     private (float Loss, int Correct) Step(SgdMomentum optimizer, Batch batch, RandomKey dropoutKey, float learningRate)
     {
         using var x = Tensor.FromArray(batch.Images, batch.Shape, _backend);
@@ -159,6 +206,18 @@ public sealed class Trainer
         }, optimizer.Parameters);
         float loss;
         using (value) loss = value.Item();
+        if (_communicator.Size > 1)
+        {
+            Span<double> sums = [loss, correct];
+            _communicator.AllReduceSum(sums);
+            (loss, correct) = ((float)(sums[0] / _communicator.Size), (int)sums[1]);
+            if (float.IsFinite(loss))
+            {
+                var mean = GradientAverager.Average(_communicator, gradients);
+                gradients.DisposeAll();
+                gradients = mean;
+            }
+        }
         if (float.IsFinite(loss)) optimizer.Step(gradients, learningRate);
         gradients.DisposeAll();
         return (loss, correct);
