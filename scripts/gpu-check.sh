@@ -40,7 +40,7 @@ if [ -z "$SITE" ]; then
   echo "python could not locate the nvidia packages; assuming $SITE"
 fi
 LIBDIRS=""
-for d in "$SITE/nvidia/cu13/lib" "$SITE/nvidia/cudnn/lib" "$SITE/nvidia/cublas/lib" "$SITE/nvidia/cuda_runtime/lib" "$SITE/nvidia/cuda_nvrtc/lib"; do
+for d in "$SITE/nvidia/cu13/lib" "$SITE/nvidia/nccl/lib" "$SITE/nvidia/cudnn/lib" "$SITE/nvidia/cublas/lib" "$SITE/nvidia/cuda_runtime/lib" "$SITE/nvidia/cuda_nvrtc/lib"; do
   if [ -d "$d" ]; then
     LIBDIRS="${LIBDIRS:+$LIBDIRS:}$d"
     echo "$d:"
@@ -72,6 +72,7 @@ run_app "AlexNet benchmark" 130 --skip-equivalence "$@"
 run_app "AlexNet benchmark through the Layers path (Network.Apply + ValueAndGrad + SgdMomentum)" 90 --layers-benchmark
 FMNIST_ARGS=()
 if [ -f .fmnist/train-images-idx3-ubyte.gz ]; then FMNIST_ARGS=(--fmnist .fmnist); else echo "note: .fmnist/ is missing; the Fashion-MNIST part will be skipped"; fi
+run_app "NCCL, one rank: all-reduce of the paper network's gradients (61 M floats), checked and timed" 60 --nccl
 run_app "model-level training check (paper AlexNet CPU vs GPU, memorisation, Fashion-MNIST)" 150 --train-check "${FMNIST_ARGS[@]}"
 
 CLI=publish/alexnet/alexnet

@@ -10,9 +10,11 @@ using AlexNet.GpuCheck;
 // Usage: AlexNet.GpuCheck [--batch N]... [--steps N] [--warmup N] [--tf32] [--skip-equivalence] [--skip-benchmark] [--cpu-smoke]
 //        AlexNet.GpuCheck --train-check [--fmnist DIR] [--cpu-stand-in] [sizes, see CheckOptions]   (model-level training check)
 //        AlexNet.GpuCheck --layers-benchmark [--batch N]... [--cpu-stand-in]                        (Layers-path benchmark)
+//        AlexNet.GpuCheck --nccl                                                                    (NCCL all-reduce, one rank)
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args is ["--nccl"]) return NcclCheck.Run();
 var options = CheckOptions.Parse(args);
 int failures = 0;
 if (options.CpuSmoke) return Benchmark.CpuSmoke(options.Batches[0]);

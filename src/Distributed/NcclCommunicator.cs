@@ -5,31 +5,33 @@ using AlexNet.Gpu;
 namespace AlexNet.Distributed;
 
 /// <summary>
-/// The processes of an MPI job, one GPU each, exchanging CUDA tensors through NVIDIA NCCL on the CUDA backend's own
+/// The processes of a job, one GPU each, exchanging CUDA tensors through NVIDIA NCCL on the CUDA backend's own
 /// stream (so a reduction is ordered after the kernels that produced its input); host buffers, CPU tensors and tensors
-/// of another CUDA backend go through the MPI communicator it was made from.
+/// of another CUDA backend go through the host communicator it was made from (MPI for a job of several processes,
+/// <see cref="SingleProcessCommunicator"/> for one).
 /// </summary>
 /// <remarks>
-/// Setup follows NCCL's recipe: rank 0 makes a unique id (<c>ncclGetUniqueId</c>), MPI broadcasts it, and every rank
-/// joins with <c>ncclCommInitRank</c> on its own device. Disposing destroys the NCCL communicator, and finalises MPI
-/// when this communicator was given ownership of it.
+/// Setup follows NCCL's recipe: rank 0 makes a unique id (<c>ncclGetUniqueId</c>), the host communicator broadcasts
+/// it, and every rank joins with <c>ncclCommInitRank</c> on its own device. Disposing destroys the NCCL communicator,
+/// and disposes the host communicator (finalising MPI) when this communicator was given ownership of it.
 /// </remarks>
 public sealed class NcclCommunicator : ICommunicator
 {
-    private readonly MpiCommunicator _mpi;
+    private readonly ICommunicator _mpi;
     private readonly bool _ownsMpi;
     private readonly CudaBackend _backend;
     private readonly Lock _gate = new();
     private nint _comm;
 
     /// <summary>Joins every rank of <paramref name="mpi"/> into an NCCL communicator on <paramref name="backend"/>'s GPU.</summary>
-    /// <param name="mpi">The job's MPI communicator.</param>
+    /// <param name="mpi">The job's host communicator: an <see cref="MpiCommunicator"/>, or
+    /// <see cref="SingleProcessCommunicator.Instance"/> for a single rank.</param>
     /// <param name="backend">This rank's GPU (not owned); each rank should have its own device.</param>
-    /// <param name="ownsMpi">Whether disposing this communicator also finalises <paramref name="mpi"/>.</param>
+    /// <param name="ownsMpi">Whether disposing this communicator also disposes <paramref name="mpi"/> (finalising MPI).</param>
     /// <exception cref="CommunicationLibraryNotFoundException">NCCL is not installed (the message says where it was looked for).</exception>
     /// <exception cref="NcclException">NCCL could not set up the communicator.</exception>
-    /// <exception cref="MpiException">Sending the unique id failed.</exception>
-    public unsafe NcclCommunicator(MpiCommunicator mpi, CudaBackend backend, bool ownsMpi = false)
+    /// <exception cref="MpiException">Sending the unique id over MPI failed.</exception>
+    public unsafe NcclCommunicator(ICommunicator mpi, CudaBackend backend, bool ownsMpi = false)
     {
         ArgumentNullException.ThrowIfNull(mpi);
         ArgumentNullException.ThrowIfNull(backend);
