@@ -27,6 +27,8 @@ try
 catch (Exception e) when (e is CliException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException
                           or CheckpointFormatException or TrainingDivergedException or GpuException or InvalidOperationException)
 {
-    Console.Error.WriteLine($"error: {e.Message.Split('\n')[0].Trim()}");
+    // An ArgumentException's message ends in " (Parameter 'name')", a .NET detail that means nothing on the command line.
+    var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+    Console.Error.WriteLine($"error: {message.Split('\n')[0].Trim()}");
     return e is CliException c ? c.ExitCode : 1;
 }

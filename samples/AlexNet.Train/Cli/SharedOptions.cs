@@ -62,4 +62,15 @@ internal static class SharedOptions
         if (!File.Exists(path)) throw new CliException($"No checkpoint at '{path}'; train first or pass --checkpoint <file or run folder>.");
         return path;
     }
+
+    /// <summary><c>--towers</c>: the paper's two GPUs as towers; checked while parsing, before any data is read.</summary>
+    public static Option<int> Towers()
+    {
+        var option = new Option<int>("--towers") { Description = "Towers (the paper's two GPUs); 1 for a single tower", DefaultValueFactory = _ => 2 };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError($"--towers must be ≥ 1 (1 for a single tower, 2 for the paper's), got {result.GetValueOrDefault<int>()}.");
+        });
+        return option;
+    }
 }

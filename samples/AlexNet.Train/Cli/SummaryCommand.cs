@@ -13,7 +13,7 @@ internal static class SummaryCommand
     public static Command Create()
     {
         var preset = new Option<string>("--preset", "-p") { Description = $"Network: {string.Join(", ", ModelPresets.Names)}", DefaultValueFactory = _ => ModelPresets.Fashion };
-        var towers = new Option<int>("--towers") { Description = "Towers", DefaultValueFactory = _ => 2 };
+        var towers = SharedOptions.Towers();
         var checkpoint = new Option<string?>("--checkpoint", "-c") { Description = "Show the network of this checkpoint (file or run folder) instead of a preset" };
         var json = new Option<bool>("--json") { Description = "Print the network as JSON" };
         var command = new Command("summary", "Print a network's layers, output shapes and parameter counts") { preset, towers, checkpoint, json };

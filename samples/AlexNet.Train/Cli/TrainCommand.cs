@@ -25,7 +25,7 @@ internal static class TrainCommand
         var threads = SharedOptions.Threads();
         var batch = SharedOptions.BatchSize(128);
         var preset = new Option<string?>("--preset", "-p") { Description = $"Network: {string.Join(", ", ModelPresets.Names)} (default: fashion for Fashion-MNIST, cifar for small colour images such as CIFAR-10, alexnet for other folders)" };
-        var towers = new Option<int>("--towers") { Description = "Towers (the paper's two GPUs); 1 for a single tower", DefaultValueFactory = _ => 2 };
+        var towers = SharedOptions.Towers();
         var epochs = new Option<int>("--epochs", "-e") { Description = "Most epochs", DefaultValueFactory = _ => 100 };
         var minutes = new Option<double>("--minutes", "-m") { Description = "Time budget in minutes for training and validation (0: none); no epoch starts that would end after it", DefaultValueFactory = _ => 10 };
         var lr = new Option<float?>("--lr") { Description = "Initial learning rate (default: the paper's 0.01; 0.02 for the cifar preset)" };
@@ -73,7 +73,8 @@ internal static class TrainCommand
                 Mean = parse.GetValue(mean) switch { "pixel" => MeanSubtraction.MeanPixel, "none" => MeanSubtraction.None, _ => MeanSubtraction.MeanImage },
             };
             double budget = parse.GetValue(minutes);
-            if (budget < 0) throw new CliException($"--minutes must be ≥ 0, got {budget}.", 2);
+            if (!double.IsFinite(budget) || budget < 0 || budget > TimeSpan.MaxValue.TotalMinutes / 2)
+                throw new CliException($"--minutes must be a finite number ≥ 0 (0: no budget), got {budget}.", 2);
             var options = new TrainingOptions
             {
                 Augmentation = augmentation,
