@@ -108,6 +108,8 @@ internal static class TrainCommand
         return device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? Math.Max(1, Environment.ProcessorCount - 1) : 1;
     }
 
+    private static string Plural(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
+
     private static int Run(DataSet set, TrainingOptions requested, string presetName, int towers, string deviceName, int threads,
                            string folder, bool resume, bool epochsGiven, bool minutesGiven, bool tenCropTest, bool rawPixels)
     {
@@ -147,6 +149,9 @@ internal static class TrainCommand
                 || run.Statistics.Height != set.Train.Height || run.Statistics.Width != set.Train.Width)
                 throw new CliException($"The run in '{folder}' was trained on other data (classes or image size differ).");
             (network, state, statistics) = (run.Network, run.State, run.Statistics);
+            if (run.Options.Ranks != communicator.Size && communicator.Rank == 0)
+                Console.WriteLine($"note: this run trained on {Plural(run.Options.Ranks, "process", "processes")} and resumes on {communicator.Size}: the global batch stays {options.BatchSize}, so each step computes the same update, but the dropout masks (drawn per process) differ from those of an uninterrupted run");
+            options = options with { Ranks = communicator.Size };
             Console.WriteLine($"resuming {folder} after epoch {state.EpochsDone} (learning rate {Format.General(state.Schedule.LearningRate)}, {Format.Seconds(state.ElapsedSeconds)} spent)");
             if (state.Finished) Console.WriteLine("the learning-rate schedule had already ended this run");
         }
@@ -158,9 +163,9 @@ internal static class TrainCommand
             statistics = DatasetStatistics.Compute(set.Train, threads);
             // The fashion preset's He initialisation expects unit-variance inputs: divide by the pixel standard deviation.
             double pixelStd = 255 * Math.Sqrt(Enumerable.Range(0, statistics.Channels).Average(c => statistics.Covariance[c, c]));
-            options = ModelPresets.ExpectsUnitVariance(presetName) && !rawPixels && pixelStd > 0
+            options = (ModelPresets.ExpectsUnitVariance(presetName) && !rawPixels && pixelStd > 0
                 ? requested with { Augmentation = requested.Augmentation with { Scale = (float)(1 / pixelStd) } }
-                : requested;
+                : requested) with { Ranks = communicator.Size };
             Console.WriteLine($"training-set statistics: mean pixel [{string.Join(", ", statistics.MeanPixel.Select(v => Format.General(v)))}] from {statistics.ImageCount} images in {clock.Elapsed.TotalSeconds:F1} s");
             int crop = options.Augmentation.CropSize;
             network = ModelPresets.Create(presetName, new Shape(set.Train.Channels, crop, crop), set.Train.ClassNames.Count, towers);

@@ -60,6 +60,11 @@ public sealed record TrainingOptions
     /// <summary>Threads preparing batches.</summary>
     public int Workers { get; init; } = 1;
 
+    /// <summary>Processes the run trains on (data parallelism, one communicator rank each; 1 for one process). It does
+    /// not change what a step computes (<see cref="BatchSize"/> is the global batch); it is recorded in checkpoints so
+    /// that a resume on another number of processes can say so.</summary>
+    public int Ranks { get; init; } = 1;
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     public void Validate()
@@ -76,6 +81,7 @@ public sealed record TrainingOptions
         if (PrefetchDepth < 1) throw new ArgumentException($"Prefetch depth must be ≥ 1, got {PrefetchDepth}.");
         if (FinalDropEpochs < 0) throw new ArgumentException($"Final drop epochs must be ≥ 0, got {FinalDropEpochs}.");
         if (Workers < 1) throw new ArgumentException($"Workers must be ≥ 1, got {Workers}.");
+        if (Ranks < 1) throw new ArgumentException($"Ranks must be ≥ 1, got {Ranks}.");
         if (TimeBudget is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"Time budget must be positive, got {t}.");
     }
 }

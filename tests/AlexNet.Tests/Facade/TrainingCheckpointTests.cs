@@ -39,6 +39,9 @@ public sealed class TrainingCheckpointTests
         Assert.Equal(network, loaded.Network);
         Assert.Equal(options, loaded.Options with { Augmentation = options.Augmentation });
         Assert.Equal(options.Augmentation, loaded.Options.Augmentation);
+        // The number of processes travels with the run, so a resume on another number can say so.
+        TrainingCheckpoint.Save(dir.File("run/ranks.ckpt"), new TrainingRun(network, half, options with { Ranks = 3 }, statistics, train.ClassNames));
+        Assert.Equal(3, TrainingCheckpoint.Load(dir.File("run/ranks.ckpt")).Options.Ranks);
         Assert.Equal(half.Schedule, loaded.State.Schedule);
         Assert.Equal(half.Key, loaded.State.Key);
         Assert.Equal(half.History, loaded.State.History);
