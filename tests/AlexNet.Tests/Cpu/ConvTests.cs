@@ -68,10 +68,16 @@ public class ConvTests
         }
     }
 
-    [Fact]
-    public void ConvolutionLeavesNoLiveBuffersBehind()
+    /// <summary>No buffer outlives a convolution, and the scratch pool stops growing. With one thread the pool is exactly
+    /// the same after every step; with several it holds at most one thread's scratch per thread, but how many threads
+    /// ran at once in a given step depends on scheduling, so only that bound is asserted (asserting equality there
+    /// failed now and then in full runs).</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ConvolutionLeavesNoLiveBuffersBehind(int threads)
     {
-        using var backend = new CpuBackend(2);
+        using var backend = new CpuBackend(threads);
         var g = new ConvGeometry(4, 4, 9, 9, 6, 3, 3, 1, 1, 1, 1, 2);
         var (x, w, bias, dy) = Inputs(g);
         using var bx = backend.Upload(x);
@@ -90,7 +96,8 @@ public class ConvTests
             backend.Conv2dBackwardFilter(bx, bdy, bdw, g);
             Assert.Equal(live, backend.Memory.LiveBuffers);
             if (step == 0) pooledAfterFirst = backend.Memory.PooledBytes;
-            else Assert.Equal(pooledAfterFirst, backend.Memory.PooledBytes);
+            else if (threads == 1) Assert.Equal(pooledAfterFirst, backend.Memory.PooledBytes);
+            else Assert.InRange(backend.Memory.PooledBytes, pooledAfterFirst, threads * pooledAfterFirst);
         }
     }
 
