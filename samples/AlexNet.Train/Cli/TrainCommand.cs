@@ -72,6 +72,7 @@ internal static class TrainCommand
                 PcaStandardDeviation = parse.GetValue(pca) ?? (set.Train.Channels == 3 ? 0.1f : 0f),
                 Mean = parse.GetValue(mean) switch { "pixel" => MeanSubtraction.MeanPixel, "none" => MeanSubtraction.None, _ => MeanSubtraction.MeanImage },
             };
+            int batchWorkers = BatchWorkers(parse.GetValue(workers), parse.GetValue(device)!);
             double budget = parse.GetValue(minutes);
             if (!double.IsFinite(budget) || budget < 0 || budget > TimeSpan.MaxValue.TotalMinutes / 2)
                 throw new CliException($"--minutes must be a finite number ≥ 0 (0: no budget), got {budget}.", 2);
@@ -89,8 +90,8 @@ internal static class TrainCommand
                 MaxDrops = parse.GetValue(drops),
                 Seed = parse.GetValue(seed),
                 TenCropValidation = parse.GetValue(tenCropValidation),
-                Workers = BatchWorkers(parse.GetValue(workers), parse.GetValue(device)!),
-                PrefetchDepth = Math.Max(4, BatchWorkers(parse.GetValue(workers), parse.GetValue(device)!) + 2),
+                Workers = batchWorkers,
+                PrefetchDepth = Math.Max(4, batchWorkers + 2),
             };
             var folder = parse.GetValue(output) ?? Path.Combine("runs", Path.GetFileName(Path.TrimEndingDirectorySeparator(dataName)));
             return Run(set, options, presetName, parse.GetValue(towers), parse.GetValue(device)!,
@@ -194,10 +195,9 @@ internal static class TrainCommand
             double? left = byBudget is { } x && byEpochs is { } y ? Math.Min(x, y) : byBudget ?? byEpochs;
             return left is { } l ? TimeSpan.FromSeconds(Math.Max(0, l)) : null;
         }
-        // Under mpirun the output is a pseudo-terminal without a width, which the progress bars cannot draw in: plain lines.
-        ITrainingObserver progress = Console.IsOutputRedirected || Environment.GetEnvironmentVariable("CI") is { Length: > 0 } || MpiLaunch.IsLaunched
-            ? new PlainProgress(options.Epochs, RunRemaining, TimeSpan.FromSeconds(15))
-            : new TerminalProgress(options.Epochs, RunRemaining);
+        ITrainingObserver progress = TerminalProgress.Available
+            ? new TerminalProgress(options.Epochs, RunRemaining)
+            : new PlainProgress(options.Epochs, RunRemaining, TimeSpan.FromSeconds(15));
         var recorder = new RunRecorder(folder, network, options, statistics, set.Train.ClassNames, new EpochTracker(progress, r =>
         {
             lastEpochSeconds = r.EpochSeconds;

@@ -8,16 +8,6 @@ namespace AlexNet.Train.Reporting;
 internal sealed class PrepareProgress : IDisposable
 {
     private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(5);
-    private static readonly ProgressBarOptions s_options = new()
-    {
-        ProgressCharacter = '─',
-        CollapseWhenFinished = true,
-        DisplayTimeInRealTime = false,
-        ForegroundColor = ConsoleColor.Cyan,
-        ForegroundColorDone = ConsoleColor.DarkGreen,
-        BackgroundColor = ConsoleColor.DarkGray,
-    };
-
     private readonly string _split;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ProgressBar? _bar;
@@ -27,8 +17,7 @@ internal sealed class PrepareProgress : IDisposable
     public PrepareProgress(string split, int total)
     {
         _split = split;
-        bool plain = Console.IsOutputRedirected || Environment.GetEnvironmentVariable("CI") is { Length: > 0 };
-        if (!plain) _bar = new ProgressBar(total, $"{split}: decoding {total:N0} images", s_options);
+        if (TerminalProgress.Available) _bar = new ProgressBar(total, $"{split}: decoding {total:N0} images", TerminalProgress.BarOptions);
     }
 
     /// <summary>Reports <paramref name="done"/> of <paramref name="total"/> files handled.</summary>

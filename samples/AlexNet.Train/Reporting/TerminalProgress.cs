@@ -7,7 +7,8 @@ namespace AlexNet.Train.Reporting;
 /// images/s and time left, replaced by the epoch's summary line when it ends.</summary>
 internal sealed class TerminalProgress(int epochs, Func<TimeSpan?> runRemaining) : ITrainingObserver, IDisposable
 {
-    private static readonly ProgressBarOptions s_options = new()
+    /// <summary>The look of every bar the CLI draws.</summary>
+    internal static ProgressBarOptions BarOptions { get; } = new()
     {
         ProgressCharacter = '─',
         CollapseWhenFinished = true,
@@ -17,6 +18,11 @@ internal sealed class TerminalProgress(int epochs, Func<TimeSpan?> runRemaining)
         BackgroundColor = ConsoleColor.DarkGray,
     };
 
+    /// <summary>True when bars can be drawn: stdout is a terminal, <c>CI</c> is not set, and the process was not started
+    /// by mpirun (whose pseudo-terminal has no width). Otherwise the CLI prints plain lines.</summary>
+    internal static bool Available =>
+        !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not { Length: > 0 } && !AlexNet.Distributed.MpiLaunch.IsLaunched;
+
     private ProgressBar? _bar;
     private int _batches;
 
@@ -25,7 +31,7 @@ internal sealed class TerminalProgress(int epochs, Func<TimeSpan?> runRemaining)
     {
         _bar?.Dispose();
         _batches = batches;
-        _bar = new ProgressBar(batches, $"epoch {epoch}/{epochs} lr {Format.General(learningRate)}", s_options);
+        _bar = new ProgressBar(batches, $"epoch {epoch}/{epochs} lr {Format.General(learningRate)}", BarOptions);
     }
 
     /// <inheritdoc/>

@@ -168,10 +168,8 @@ public sealed class Trainer
         var augmentationKey = RandomKeys.Augmentation(root, epoch);
         observer?.EpochStarted(epoch + 1, batches.Length, learningRate);
         using var prefetch = new Prefetcher<Batch>(batches.Length,
-            b => ranks == 1
-                ? BatchBuilder.Training(_train, _transform, batches[b], b, batchSize, augmentationKey)
-                : BatchBuilder.Training(_train, _transform, DataParallel.Slice(batches[b], rank, ranks), b, batchSize, augmentationKey,
-                                        DataParallel.Share(batchSize, rank, ranks).Start),
+            b => BatchBuilder.Training(_train, _transform, DataParallel.Slice(batches[b], rank, ranks), b, batchSize, augmentationKey,
+                                       DataParallel.Share(batchSize, rank, ranks).Start),
             _options.PrefetchDepth, _options.Workers);
         double lossSum = 0;
         long correct = 0, seen = 0;
