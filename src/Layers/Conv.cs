@@ -18,15 +18,11 @@ namespace AlexNet.Layers;
 /// input; the weight then has the PyTorch grouped layout [towers·Out, C/groups, Kernel, Kernel].</remarks>
 public sealed record Conv(string Name, int Out, int Kernel, int Stride = 1, int Pad = 0, float WeightStd = 0.01f, float BiasInit = 0f) : Layer(Name)
 {
-    internal override string Kind => "Conv";
-
     /// <summary>Path of the weight tensor.</summary>
     public string WeightName => Name + ".weight";
 
     /// <summary>Path of the bias tensor.</summary>
     public string BiasName => Name + ".bias";
-
-    internal override IEnumerable<string> ParameterNames => [WeightName, BiasName];
 
     /// <inheritdoc/>
     public override Shape OutputShape(Shape input)
@@ -53,9 +49,5 @@ public sealed record Conv(string Name, int Out, int Kernel, int Stride = 1, int 
     }
 
     /// <inheritdoc/>
-    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) =>
-        Ops.Conv2d(x, parameters[WeightName], parameters[BiasName], Stride, Pad);
-
-    internal override Tensor ApplyStacked(TensorMap parameters, Tensor x, int towers, bool replicated, Mode mode, RandomKey key) =>
-        Ops.Conv2d(x, parameters[WeightName], parameters[BiasName], Stride, Pad, groups: replicated ? 1 : towers);
+    protected internal override void Lower(Lowering to) => to.Emit(new ConvStep(WeightName, BiasName, Kernel, Stride, Pad));
 }

@@ -10,15 +10,11 @@ namespace AlexNet.Layers;
 /// <param name="BiasInit">Initial value of every bias; the paper uses 1 in fc6 and fc7 and 0 in fc8.</param>
 public sealed record Dense(string Name, int Out, float WeightStd = 0.01f, float BiasInit = 0f) : Layer(Name)
 {
-    internal override string Kind => "Dense";
-
     /// <summary>Path of the weight tensor.</summary>
     public string WeightName => Name + ".weight";
 
     /// <summary>Path of the bias tensor.</summary>
     public string BiasName => Name + ".bias";
-
-    internal override IEnumerable<string> ParameterNames => [WeightName, BiasName];
 
     /// <inheritdoc/>
     public override Shape OutputShape(Shape input)
@@ -40,9 +36,5 @@ public sealed record Dense(string Name, int Out, float WeightStd = 0.01f, float 
     }
 
     /// <inheritdoc/>
-    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) =>
-        Ops.Linear(x, parameters[WeightName], parameters[BiasName]);
-
-    internal override Tensor ApplyStacked(TensorMap parameters, Tensor x, int towers, bool replicated, Mode mode, RandomKey key) =>
-        replicated ? Apply(parameters, x, mode, key) : base.ApplyStacked(parameters, x, towers, replicated, mode, key);
+    protected internal override void Lower(Lowering to) => to.Emit(new LinearStep(WeightName, BiasName));
 }

@@ -13,8 +13,6 @@ namespace AlexNet.Layers;
 /// activations with no change at test time.</remarks>
 public sealed record Dropout(string Name, float P = 0.5f) : Layer(Name)
 {
-    internal override string Kind => "Dropout";
-
     /// <inheritdoc/>
     public override Shape OutputShape(Shape input)
     {
@@ -24,9 +22,5 @@ public sealed record Dropout(string Name, float P = 0.5f) : Layer(Name)
     }
 
     /// <inheritdoc/>
-    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) =>
-        Ops.Dropout(x, P, LayerKeys.For(key, Name), mode == Mode.Train);
-
-    internal override Tensor ApplyInTower(TensorMap parameters, Tensor x, Mode mode, RandomKey key, int tower) =>
-        Ops.Dropout(x, P, LayerKeys.For(key, Name).Fold((ulong)tower), mode == Mode.Train);
+    protected internal override void Lower(Lowering to) => to.Emit(new DropoutStep(P, to.FirstTower));
 }

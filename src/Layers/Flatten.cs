@@ -8,8 +8,6 @@ namespace AlexNet.Layers;
 /// exactly as flattening each tower and concatenating.</remarks>
 public sealed record Flatten(string Name) : Layer(Name)
 {
-    internal override string Kind => "Flatten";
-
     /// <inheritdoc/>
     public override Shape OutputShape(Shape input)
     {
@@ -19,8 +17,5 @@ public sealed record Flatten(string Name) : Layer(Name)
     }
 
     /// <inheritdoc/>
-    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) => Ops.Flatten(x);
-
-    internal override Tensor ApplyStacked(TensorMap parameters, Tensor x, int towers, bool replicated, Mode mode, RandomKey key) =>
-        Ops.Flatten(x);
+    protected internal override void Lower(Lowering to) => to.Emit(new FlattenStep());
 }

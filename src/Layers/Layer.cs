@@ -7,7 +7,7 @@ namespace AlexNet.Layers;
 /// One layer of a network, as immutable data: its kind (the record type), its name and its settings. Layers print,
 /// compare and serialise for free; their behaviour is two pure functions, shape inference with initialisation
 /// (<see cref="OutputShape"/>, <see cref="ParameterSpecs"/>, <see cref="Init"/>) and the forward pass
-/// (<see cref="Apply"/>).
+/// (<see cref="Lower"/>, which <see cref="Apply"/> runs).
 /// </summary>
 /// <param name="Name">Unique within a network; letters, digits, '_' and '-' (it prefixes parameter paths such as
 /// <c>conv1.weight</c>).</param>
@@ -18,8 +18,11 @@ namespace AlexNet.Layers;
 /// </remarks>
 public abstract record Layer(string Name)
 {
-    /// <summary>The kind shown in messages and summaries (<c>Conv</c>, <c>Dense</c>, ...).</summary>
-    internal abstract string Kind { get; }
+    /// <summary>The kind shown in messages and summaries (<c>Conv</c>, <c>Dense</c>, ...): the record's type name.</summary>
+    protected internal virtual string Kind => GetType().Name;
+
+    /// <summary>The kind as a summary row shows it.</summary>
+    internal virtual string SummaryKind => Kind;
 
     /// <summary>The per-example output shape for a per-example input shape.</summary>
     /// <exception cref="ArgumentException">The settings are invalid, or the input does not fit; the message names the
@@ -49,6 +52,15 @@ public abstract record Layer(string Name)
         return map;
     }
 
+    /// <summary>
+    /// Appends the steps that compute this layer to <paramref name="to"/>: the one description of its forward pass, read by
+    /// <see cref="Apply"/>, <see cref="Network.Apply(TensorMap, Tensor, Mode, RandomKey)"/>, the summary and the exporters.
+    /// A layer emits steps with <see cref="Lowering.Emit"/> (a container lowers its children with
+    /// <see cref="Lowering.Lower(Layer, int, bool, int?)"/>); inside a Towers block the lowering runs every tower at once
+    /// and fills in each step's groups.
+    /// </summary>
+    protected internal abstract void Lower(Lowering to);
+
     /// <summary>The forward pass on a batch. Pure: the same inputs, mode and key give the same output.</summary>
     /// <param name="parameters">A map holding at least this layer's parameters under their full paths.</param>
     /// <param name="x">A batch: [N, ...input shape].</param>
@@ -56,46 +68,13 @@ public abstract record Layer(string Name)
     /// <param name="key">The forward pass's root key; a layer that draws random numbers folds in its own name.</param>
     /// <exception cref="ArgumentException">The batch does not fit the layer.</exception>
     /// <exception cref="KeyNotFoundException">A parameter is missing from the map.</exception>
-    public abstract Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key);
-
-    /// <summary>Full paths of this layer's parameters (including those of nested layers).</summary>
-    internal virtual IEnumerable<string> ParameterNames => [];
-
-    /// <summary>
-    /// The forward pass of tower <paramref name="tower"/> of a <see cref="Towers"/> block: <paramref name="x"/> and
-    /// <paramref name="parameters"/> are that tower's own. Layers that draw random numbers use a per-tower key.
-    /// </summary>
-    internal virtual Tensor ApplyInTower(TensorMap parameters, Tensor x, Mode mode, RandomKey key, int tower) =>
-        Apply(parameters, x, mode, key);
-
-    /// <summary>
-    /// The forward pass of every tower at once on one device. <paramref name="x"/> holds the towers' channels (or
-    /// features) stacked tower by tower along axis 1, or, when <paramref name="replicated"/>, the one input all towers
-    /// share; parameters are stacked tower by tower along their first axis. The result stacks the towers' outputs the
-    /// same way and equals running <see cref="ApplyInTower"/> per tower and concatenating.
-    /// </summary>
-    /// <remarks>This default slices every tower out, runs it, and concatenates; layers with a fused form (a grouped
-    /// convolution, an elementwise map) override it.</remarks>
-    internal virtual Tensor ApplyStacked(TensorMap parameters, Tensor x, int towers, bool replicated, Mode mode, RandomKey key)
+    public Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key)
     {
-        if (towers == 1) return ApplyInTower(parameters, x, mode, key, 0);
-        int width = x.Shape[1] / towers;
-        var parts = new Tensor[towers];
-        try
-        {
-            for (int t = 0; t < towers; t++)
-            {
-                var own = TowerSlices.Of(parameters, ParameterNames, t, towers);
-                using var xt = Ops.Slice(x, 1, t * width, width);
-                parts[t] = ApplyInTower(own.Map, xt, mode, key, t);
-                own.Dispose();
-            }
-            return Ops.Concat(parts, 1);
-        }
-        finally
-        {
-            foreach (var part in parts) part?.Dispose();
-        }
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank < 2) throw new ArgumentException($"Layer '{Name}' ({Kind}) takes a batch [N, ...]; got {x.Shape}.", nameof(x));
+        var lowered = Lowering.Of([this], new Shape(x.Shape.Dims.AsSpan()[1..]));
+        return StepChain.Run(lowered.Steps, parameters, x, mode, key);
     }
 
     /// <summary>An error naming this layer, the input it got and the input it expects.</summary>

@@ -15,8 +15,6 @@ namespace AlexNet.Layers;
 /// windows never cross from one tower's channels into another's.</remarks>
 public sealed record Lrn(string Name, int Size = 5, float Alpha = 1e-4f, float Beta = 0.75f, float K = 2f) : Layer(Name)
 {
-    internal override string Kind => "Lrn";
-
     /// <inheritdoc/>
     public override Shape OutputShape(Shape input)
     {
@@ -30,18 +28,5 @@ public sealed record Lrn(string Name, int Size = 5, float Alpha = 1e-4f, float B
     }
 
     /// <inheritdoc/>
-    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) => Ops.Lrn(x, Size, Alpha, Beta, K);
-
-    /// <summary>
-    /// All towers in one LRN call: [N, T·C, H, W] viewed as [N·T, C, H, W] puts each tower's maps in an example of their
-    /// own, so windows cannot cross towers. The views share storage, so nothing is copied.
-    /// </summary>
-    internal override Tensor ApplyStacked(TensorMap parameters, Tensor x, int towers, bool replicated, Mode mode, RandomKey key)
-    {
-        if (replicated || towers == 1) return base.ApplyStacked(parameters, x, towers, replicated, mode, key);
-        int n = x.Shape[0], c = x.Shape[1] / towers, h = x.Shape[2], w = x.Shape[3];
-        using var perTower = Ops.Reshape(x, n * towers, c, h, w);
-        using var normalised = Ops.Lrn(perTower, Size, Alpha, Beta, K);
-        return Ops.Reshape(normalised, n, towers * c, h, w);
-    }
+    protected internal override void Lower(Lowering to) => to.Emit(new LrnStep(Size, Alpha, Beta, K));
 }

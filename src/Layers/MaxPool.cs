@@ -12,8 +12,6 @@ namespace AlexNet.Layers;
 /// <param name="Pad">Padding on every side (padding cells never win); at most Kernel/2.</param>
 public sealed record MaxPool(string Name, int Kernel = 3, int Stride = 2, int Pad = 0) : Layer(Name)
 {
-    internal override string Kind => "MaxPool";
-
     /// <inheritdoc/>
     public override Shape OutputShape(Shape input)
     {
@@ -29,8 +27,5 @@ public sealed record MaxPool(string Name, int Kernel = 3, int Stride = 2, int Pa
     }
 
     /// <inheritdoc/>
-    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) => Ops.MaxPool2d(x, Kernel, Stride, Pad);
-
-    internal override Tensor ApplyStacked(TensorMap parameters, Tensor x, int towers, bool replicated, Mode mode, RandomKey key) =>
-        Ops.MaxPool2d(x, Kernel, Stride, Pad);
+    protected internal override void Lower(Lowering to) => to.Emit(new MaxPoolStep(Kernel, Stride, Pad));
 }

@@ -24,9 +24,7 @@ public sealed partial class Network
         ArgumentNullException.ThrowIfNull(parameters);
         CheckInput(x);
         CheckParameters(parameters, null);
-        var units = RunUnits;
-        if (units.Count == 0) return Ops.Copy(x);
-        return LayerChain.Run(units, x, (layer, _, h) => layer.Apply(parameters, h, mode, key));
+        return StepChain.Run(_runSteps, parameters, x, mode, key);
     }
 
     /// <summary>
@@ -52,12 +50,13 @@ public sealed partial class Network
         ArgumentNullException.ThrowIfNull(placement);
         CheckInput(x);
         CheckParameters(parameters, placement);
-        var units = RunUnits;
-        if (units.Count == 0) return Ops.Copy(x);
+        int units = _units[^1] is Softmax ? _units.Count - 1 : _units.Count;
+        if (units == 0) return Ops.Copy(x);
 
         var value = new Stacked([x], Owned: false);
-        foreach (var unit in units)
+        for (int u = 0; u < units; u++)
         {
+            var unit = _units[u];
             Stacked next;
             if (unit is Towers block)
             {
@@ -65,7 +64,8 @@ public sealed partial class Network
                 for (int t = 0; t < block.Count; t++)
                 {
                     var (input, ownsInput) = value.GatherOn(placement.Towers[t]);
-                    outputs[t] = block.ApplyTower(placement.TowerParameters(parameters, block, t), input, mode, key, t);
+                    var steps = Lowering.OfTower(block, _unitInputs[u], t);
+                    outputs[t] = StepChain.Run(steps, TowerPlacement.TowerParameters(parameters, BlockParameters(block), t), input, mode, key);
                     if (ownsInput) input.Dispose();
                 }
                 next = new Stacked(outputs, Owned: true);
@@ -85,8 +85,9 @@ public sealed partial class Network
         return result;
     }
 
-    /// <summary>The layers a forward pass runs: the top-level units without a final Softmax.</summary>
-    private IReadOnlyList<Layer> RunUnits => _units.Count > 0 && _units[^1] is Softmax ? [.. _units.Take(_units.Count - 1)] : _units;
+    /// <summary>Paths of the parameters of <paramref name="block"/>.</summary>
+    private IEnumerable<string> BlockParameters(Towers block) =>
+        _slots.Where(s => ReferenceEquals(s.Block, block)).Select(s => s.Spec.Name);
 
     private void CheckInput(Tensor x)
     {

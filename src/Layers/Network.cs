@@ -18,6 +18,9 @@ public sealed partial class Network : IEquatable<Network>
     private readonly LayerList _layers;
     private readonly IReadOnlyList<Layer> _units;
     private readonly IReadOnlyList<ParameterSlot> _slots;
+    private readonly LoweredNetwork _lowered;
+    private readonly IReadOnlyList<Step> _runSteps;
+    private readonly IReadOnlyList<Shape> _unitInputs;
 
     /// <summary>A parameter and the Towers block whose towers share it out (null outside any block).</summary>
     internal readonly record struct ParameterSlot(ParameterSpec Spec, Towers? Block);
@@ -28,13 +31,20 @@ public sealed partial class Network : IEquatable<Network>
         _layers = layers;
         _units = [.. layers.Flatten()];
         var slots = new List<ParameterSlot>();
+        var unitInputs = new List<Shape>();
         var shape = inputShape;
         foreach (var unit in _units)
         {
+            unitInputs.Add(shape);
             foreach (var spec in unit.ParameterSpecs(shape)) slots.Add(new ParameterSlot(spec, unit as Towers));
             shape = unit.OutputShape(shape);
         }
         OutputShape = shape;
+        _unitInputs = unitInputs;
+        _lowered = Lowering.Of(layers, inputShape);
+        var steps = _lowered.Steps;
+        // The final softmax is the loss's business (it fuses it) and the caller's at inference: Apply returns logits.
+        _runSteps = _units[^1] is Softmax ? [.. steps.Take(steps.Count - 1)] : steps;
         _slots = slots;
         ParameterSpecs = [.. slots.Select(s => s.Spec)];
         ParameterCount = ParameterSpecs.Sum(s => s.Count);
@@ -109,6 +119,13 @@ public sealed partial class Network : IEquatable<Network>
             full.DisposeAll();
         }
     }
+
+    /// <summary>
+    /// The network as a flat list of primitive steps with the towers fused (grouped convolutions, per-tower LRN and
+    /// dropout), and the layers they come from: what <see cref="Apply(TensorMap, Tensor, Mode, RandomKey)"/> runs, what
+    /// <see cref="Summary"/> reports and what exporters translate.
+    /// </summary>
+    public LoweredNetwork Lower() => _lowered;
 
     /// <summary>The table of layers, output shapes and parameter counts.</summary>
     public Summary Summary() => AlexNet.Layers.Summary.Of(this);

@@ -6,8 +6,6 @@ namespace AlexNet.Layers;
 /// <param name="Name">Layer name.</param>
 public sealed record Relu(string Name) : Layer(Name)
 {
-    internal override string Kind => "Relu";
-
     /// <inheritdoc/>
     public override Shape OutputShape(Shape input)
     {
@@ -16,8 +14,5 @@ public sealed record Relu(string Name) : Layer(Name)
     }
 
     /// <inheritdoc/>
-    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) => Ops.Relu(x);
-
-    internal override Tensor ApplyStacked(TensorMap parameters, Tensor x, int towers, bool replicated, Mode mode, RandomKey key) =>
-        Ops.Relu(x);
+    protected internal override void Lower(Lowering to) => to.Emit(new ReluStep());
 }

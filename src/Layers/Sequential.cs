@@ -12,10 +12,6 @@ public sealed record Sequential(string Name, LayerList Layers) : Layer(Name)
     {
     }
 
-    internal override string Kind => "Sequential";
-
-    internal override IEnumerable<string> ParameterNames => Layers.SelectMany(l => l.ParameterNames);
-
     /// <inheritdoc/>
     public override Shape OutputShape(Shape input)
     {
@@ -40,20 +36,16 @@ public sealed record Sequential(string Name, LayerList Layers) : Layer(Name)
         return specs;
     }
 
-    /// <inheritdoc/>
-    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) =>
-        LayerChain.Run(Layers, x, (layer, _, h) => layer.Apply(parameters, h, mode, key));
-
-    internal override Tensor ApplyInTower(TensorMap parameters, Tensor x, Mode mode, RandomKey key, int tower) =>
-        LayerChain.Run(Layers, x, (layer, _, h) => layer.ApplyInTower(parameters, h, mode, key, tower));
-
-    internal override Tensor ApplyStacked(TensorMap parameters, Tensor x, int towers, bool replicated, Mode mode, RandomKey key) =>
-        LayerChain.Run(Layers, x, (layer, i, h) => layer.ApplyStacked(parameters, h, towers, replicated && i == 0, mode, key));
-
     /// <summary>The group's name and its layers, e.g. <c>Sequential { Name = block, Layers = [Relu { Name = r }] }</c>.</summary>
     protected override bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append("Name = ").Append(Name).Append(", Layers = ").Append(Layers);
         return true;
+    }
+
+    /// <inheritdoc/>
+    protected internal override void Lower(Lowering to)
+    {
+        for (int i = 0; i < Layers.Count; i++) to.Lower(Layers[i], to.Towers, to.SharedInput && i == 0, to.FirstTower);
     }
 }

@@ -9,8 +9,6 @@ namespace AlexNet.Layers;
 /// <see cref="Inference.PredictProbabilities(Network, TensorMap, Tensor)"/> applies it.</remarks>
 public sealed record Softmax(string Name) : Layer(Name)
 {
-    internal override string Kind => "Softmax";
-
     /// <inheritdoc/>
     public override Shape OutputShape(Shape input)
     {
@@ -20,5 +18,5 @@ public sealed record Softmax(string Name) : Layer(Name)
     }
 
     /// <inheritdoc/>
-    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) => Ops.Softmax(x);
+    protected internal override void Lower(Lowering to) => to.Emit(new SoftmaxStep());
 }

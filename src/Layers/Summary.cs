@@ -30,37 +30,11 @@ public sealed class Summary
 
     internal static Summary Of(Network network)
     {
-        var rows = new List<SummaryRow>();
-        var shape = network.InputShape;
-        foreach (var layer in network.Layers) shape = Add(rows, layer, shape, depth: 0, towers: 1);
+        var rows = network.Lower().Layers
+            .Select(l => new SummaryRow(l.Layer.Name, l.Layer.SummaryKind, l.Depth, l.Output, l.Parameters))
+            .ToList();
         return new Summary(network.InputShape, rows, network.ParameterCount);
     }
-
-    /// <summary>Adds the rows of <paramref name="layer"/> for a per-tower input and returns its per-tower output.</summary>
-    private static Shape Add(List<SummaryRow> rows, Layer layer, Shape input, int depth, int towers)
-    {
-        var output = layer.OutputShape(input);
-        long count = layer.ParameterSpecs(input).Sum(s => s.Count) * towers;
-        switch (layer)
-        {
-            case Towers block:
-                rows.Add(new SummaryRow(block.Name, $"Towers×{block.Count}", depth, output, count));
-                var inner = input;
-                foreach (var l in block.Body) inner = Add(rows, l, inner, depth + 1, block.Count);
-                break;
-            case Sequential group:
-                rows.Add(new SummaryRow(group.Name, "Sequential", depth, Stack(output, towers), count));
-                var s = input;
-                foreach (var l in group.Layers) s = Add(rows, l, s, depth + 1, towers);
-                break;
-            default:
-                rows.Add(new SummaryRow(layer.Name, layer.Kind, depth, Stack(output, towers), count));
-                break;
-        }
-        return output;
-    }
-
-    private static Shape Stack(Shape s, int towers) => towers == 1 ? s : s.With(0, s[0] * towers);
 
     /// <summary>The table: layer (indented by depth), kind, output shape and parameters, then the total.</summary>
     public override string ToString()

@@ -119,12 +119,12 @@ public sealed class TowerPlacement
         return result;
     }
 
-    /// <summary>Tower <paramref name="tower"/>'s parameters of <paramref name="block"/> under their unsharded paths
-    /// (views of the sharded map's tensors, nothing copied).</summary>
-    internal TensorMap TowerParameters(TensorMap sharded, Towers block, int tower)
+    /// <summary>Tower <paramref name="tower"/>'s parameters <paramref name="names"/> under their unsharded paths
+    /// (the sharded map's tensors, nothing copied).</summary>
+    internal static TensorMap TowerParameters(TensorMap sharded, IEnumerable<string> names, int tower)
     {
         var map = TensorMap.Empty;
-        foreach (var name in block.ParameterNames) map = map.Add(name, sharded[ShardName(name, tower)]);
+        foreach (var name in names) map = map.Add(name, sharded[ShardName(name, tower)]);
         return map;
     }
 

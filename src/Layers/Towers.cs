@@ -27,9 +27,7 @@ public sealed record Towers(string Name, int Count, LayerList Body) : Layer(Name
     {
     }
 
-    internal override string Kind => "Towers";
-
-    internal override IEnumerable<string> ParameterNames => Body.SelectMany(l => l.ParameterNames);
+    internal override string SummaryKind => $"Towers×{Count}";
 
     /// <summary>The per-example output of one tower for the block's per-example input.</summary>
     /// <exception cref="ArgumentException">As <see cref="OutputShape"/>.</exception>
@@ -64,21 +62,14 @@ public sealed record Towers(string Name, int Count, LayerList Body) : Layer(Name
         return specs;
     }
 
-    /// <summary>Every tower on the input's device at once (the fused form; see the remarks on <see cref="Towers"/>).</summary>
-    /// <inheritdoc/>
-    public override Tensor Apply(TensorMap parameters, Tensor x, Mode mode, RandomKey key) =>
-        LayerChain.Run(Body, x, (layer, i, h) => layer.ApplyStacked(parameters, h, Count, i == 0, mode, key));
-
-    /// <summary>Tower <paramref name="tower"/> alone, with that tower's own parameters (unstacked, same paths) on
-    /// <paramref name="x"/>'s device.</summary>
-    internal Tensor ApplyTower(TensorMap towerParameters, Tensor x, Mode mode, RandomKey key, int tower) =>
-        LayerChain.Run(Body, x, (layer, _, h) => layer.ApplyInTower(towerParameters, h, mode, key, tower));
-
-    internal override Tensor ApplyInTower(TensorMap parameters, Tensor x, Mode mode, RandomKey key, int tower) =>
-        throw new InvalidOperationException($"Towers block '{Name}' cannot run inside another Towers block.");
-
-    internal override Tensor ApplyStacked(TensorMap parameters, Tensor x, int towers, bool replicated, Mode mode, RandomKey key) =>
-        throw new InvalidOperationException($"Towers block '{Name}' cannot run inside another Towers block.");
+    /// <summary>Every tower at once (the fused form; see the remarks on <see cref="Towers"/>): the first layer reads the
+    /// shared input with the towers' parameters stacked, the others run grouped.</summary>
+    protected internal override void Lower(Lowering to)
+    {
+        if (to.FirstTower is not null || to.Towers > 1)
+            throw new InvalidOperationException($"Towers block '{Name}' cannot run inside another Towers block.");
+        for (int i = 0; i < Body.Count; i++) to.Lower(Body[i], Count, sharedInput: i == 0, firstTower: 0);
+    }
 
     /// <summary>The block's name, tower count and body.</summary>
     protected override bool PrintMembers(System.Text.StringBuilder builder)
