@@ -41,52 +41,23 @@ internal static class NetworkJson
 
     private static void WriteLayer(Utf8JsonWriter w, Layer layer)
     {
+        var kind = LayerKinds.Of(layer);
         w.WriteStartObject();
-        switch (layer)
+        w.WriteString("type", kind.Name);
+        foreach (var field in kind.Fields)
         {
-            case Conv c:
-                Head(w, "conv", c.Name);
-                w.WriteNumber("out", c.Out); w.WriteNumber("kernel", c.Kernel); w.WriteNumber("stride", c.Stride);
-                w.WriteNumber("pad", c.Pad); w.WriteNumber("weightStd", c.WeightStd); w.WriteNumber("biasInit", c.BiasInit);
-                break;
-            case Dense d:
-                Head(w, "dense", d.Name);
-                w.WriteNumber("out", d.Out); w.WriteNumber("weightStd", d.WeightStd); w.WriteNumber("biasInit", d.BiasInit);
-                break;
-            case Relu r: Head(w, "relu", r.Name); break;
-            case Flatten f: Head(w, "flatten", f.Name); break;
-            case Softmax s: Head(w, "softmax", s.Name); break;
-            case Lrn l:
-                Head(w, "lrn", l.Name);
-                w.WriteNumber("size", l.Size); w.WriteNumber("alpha", l.Alpha); w.WriteNumber("beta", l.Beta); w.WriteNumber("k", l.K);
-                break;
-            case MaxPool m:
-                Head(w, "maxpool", m.Name);
-                w.WriteNumber("kernel", m.Kernel); w.WriteNumber("stride", m.Stride); w.WriteNumber("pad", m.Pad);
-                break;
-            case Dropout d:
-                Head(w, "dropout", d.Name);
-                w.WriteNumber("p", d.P);
-                break;
-            case Towers t:
-                Head(w, "towers", t.Name);
-                w.WriteNumber("count", t.Count);
-                WriteLayers(w, "body", t.Body);
-                break;
-            case Sequential s:
-                Head(w, "sequential", s.Name);
-                WriteLayers(w, "layers", s.Layers);
-                break;
-            default:
-                throw new NotSupportedException($"Layer type {layer.GetType().Name} has no JSON form.");
+            switch (field.Property.GetValue(layer))
+            {
+                case string text: w.WriteString(field.Json, text); break;
+                case int number: w.WriteNumber(field.Json, number); break;
+                case float number: w.WriteNumber(field.Json, number); break;
+                case bool flag: w.WriteBoolean(field.Json, flag); break;
+                case Enum choice: w.WriteString(field.Json, choice.ToString()); break;
+                case LayerList list: WriteLayers(w, field.Json, list); break;
+                case var other: throw new NotSupportedException($"Layer '{layer.Name}': property {field.Property.Name} is {other ?? "null"}, which has no JSON form.");
+            }
         }
         w.WriteEndObject();
-    }
-
-    private static void Head(Utf8JsonWriter w, string type, string name)
-    {
-        w.WriteString("type", type);
-        w.WriteString("name", name);
     }
 
     public static Network Read(string json)
@@ -146,20 +117,21 @@ internal static class NetworkJson
         var type = f.String("type");
         var name = f.String("name");
         f.Where = $"{where} ({type} '{name}')";
-        Layer layer = type switch
+        if (!LayerKinds.TryFind(type, out var kind))
+            throw new FormatException($"Network JSON: {where} has unknown type '{type}' (known: {string.Join(", ", LayerKinds.Names)}).");
+        var arguments = new object?[kind.Fields.Count];
+        arguments[0] = name;
+        for (int i = 1; i < arguments.Length; i++)
         {
-            "conv" => new Conv(name, f.Int("out"), f.Int("kernel"), f.Int("stride"), f.Int("pad"), f.Float("weightStd"), f.Float("biasInit")),
-            "dense" => new Dense(name, f.Int("out"), f.Float("weightStd"), f.Float("biasInit")),
-            "relu" => new Relu(name),
-            "flatten" => new Flatten(name),
-            "softmax" => new Softmax(name),
-            "lrn" => new Lrn(name, f.Int("size"), f.Float("alpha"), f.Float("beta"), f.Float("k")),
-            "maxpool" => new MaxPool(name, f.Int("kernel"), f.Int("stride"), f.Int("pad")),
-            "dropout" => new Dropout(name, f.Float("p")),
-            "towers" => new Towers(name, f.Int("count"), new LayerList(ReadLayers(f.Array("body"), where + ".body"))),
-            "sequential" => new Sequential(name, new LayerList(ReadLayers(f.Array("layers"), where + ".layers"))),
-            _ => throw new FormatException($"Network JSON: {where} has unknown type '{type}'."),
-        };
+            var field = kind.Fields[i];
+            arguments[i] = field.Type == typeof(int) ? f.Int(field.Json)
+                : field.Type == typeof(float) ? f.Float(field.Json)
+                : field.Type == typeof(bool) ? f.Bool(field.Json)
+                : field.Type == typeof(string) ? f.String(field.Json)
+                : field.Type == typeof(LayerList) ? new LayerList(ReadLayers(f.Array(field.Json), $"{where}.{field.Json}"))
+                : f.Enum(field.Json, field.Type);
+        }
+        var layer = kind.Create(arguments);
         f.End();
         return layer;
     }
@@ -207,6 +179,20 @@ internal static class NetworkJson
             var v = Get(name);
             if (v.ValueKind == JsonValueKind.Number && v.TryGetSingle(out float f) && float.IsFinite(f)) return f;
             throw new FormatException($"Network JSON: {Where}.{name} must be a finite number.");
+        }
+
+        public bool Bool(string name)
+        {
+            var v = Get(name);
+            return v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw new FormatException($"Network JSON: {Where}.{name} must be true or false.");
+        }
+
+        public object Enum(string name, Type type)
+        {
+            var text = String(name);
+            return System.Enum.GetNames(type).Contains(text, StringComparer.Ordinal)
+                ? System.Enum.Parse(type, text)
+                : throw new FormatException($"Network JSON: {Where}.{name} is '{text}'; expected one of {string.Join(", ", System.Enum.GetNames(type))}.");
         }
 
         public IReadOnlyList<JsonElement> Array(string name)
