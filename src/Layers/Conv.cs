@@ -49,5 +49,5 @@ public sealed record Conv(string Name, int Out, int Kernel, int Stride = 1, int 
     }
 
     /// <inheritdoc/>
-    protected internal override void Lower(Lowering to) => to.Emit(new ConvStep(WeightName, BiasName, Kernel, Stride, Pad));
+    protected override void Lower(Lowering to) => to.Emit(new ConvStep(WeightName, BiasName, Kernel, Stride, Pad));
 }

@@ -36,5 +36,5 @@ public sealed record Dense(string Name, int Out, float WeightStd = 0.01f, float 
     }
 
     /// <inheritdoc/>
-    protected internal override void Lower(Lowering to) => to.Emit(new LinearStep(WeightName, BiasName));
+    protected override void Lower(Lowering to) => to.Emit(new LinearStep(WeightName, BiasName));
 }

@@ -22,5 +22,5 @@ public sealed record Dropout(string Name, float P = 0.5f) : Layer(Name)
     }
 
     /// <inheritdoc/>
-    protected internal override void Lower(Lowering to) => to.Emit(new DropoutStep(P, to.FirstTower));
+    protected override void Lower(Lowering to) => to.Emit(new DropoutStep(P, to.FirstTower));
 }

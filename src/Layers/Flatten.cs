@@ -17,5 +17,5 @@ public sealed record Flatten(string Name) : Layer(Name)
     }
 
     /// <inheritdoc/>
-    protected internal override void Lower(Lowering to) => to.Emit(new FlattenStep());
+    protected override void Lower(Lowering to) => to.Emit(new FlattenStep());
 }

@@ -59,7 +59,10 @@ public abstract record Layer(string Name)
     /// <see cref="Lowering.Lower(Layer, int, bool, int?)"/>); inside a Towers block the lowering runs every tower at once
     /// and fills in each step's groups.
     /// </summary>
-    protected internal abstract void Lower(Lowering to);
+    protected abstract void Lower(Lowering to);
+
+    /// <summary>Lets the lowering call <see cref="Lower"/>.</summary>
+    internal void LowerInto(Lowering to) => Lower(to);
 
     /// <summary>The forward pass on a batch. Pure: the same inputs, mode and key give the same output.</summary>
     /// <param name="parameters">A map holding at least this layer's parameters under their full paths.</param>

@@ -28,5 +28,5 @@ public sealed record Lrn(string Name, int Size = 5, float Alpha = 1e-4f, float B
     }
 
     /// <inheritdoc/>
-    protected internal override void Lower(Lowering to) => to.Emit(new LrnStep(Size, Alpha, Beta, K));
+    protected override void Lower(Lowering to) => to.Emit(new LrnStep(Size, Alpha, Beta, K));
 }

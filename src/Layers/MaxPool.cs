@@ -27,5 +27,5 @@ public sealed record MaxPool(string Name, int Kernel = 3, int Stride = 2, int Pa
     }
 
     /// <inheritdoc/>
-    protected internal override void Lower(Lowering to) => to.Emit(new MaxPoolStep(Kernel, Stride, Pad));
+    protected override void Lower(Lowering to) => to.Emit(new MaxPoolStep(Kernel, Stride, Pad));
 }

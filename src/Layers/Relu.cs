@@ -14,5 +14,5 @@ public sealed record Relu(string Name) : Layer(Name)
     }
 
     /// <inheritdoc/>
-    protected internal override void Lower(Lowering to) => to.Emit(new ReluStep());
+    protected override void Lower(Lowering to) => to.Emit(new ReluStep());
 }

@@ -44,7 +44,7 @@ public sealed record Sequential(string Name, LayerList Layers) : Layer(Name)
     }
 
     /// <inheritdoc/>
-    protected internal override void Lower(Lowering to)
+    protected override void Lower(Lowering to)
     {
         for (int i = 0; i < Layers.Count; i++) to.Lower(Layers[i], to.Towers, to.SharedInput && i == 0, to.FirstTower);
     }

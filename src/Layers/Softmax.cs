@@ -18,5 +18,5 @@ public sealed record Softmax(string Name) : Layer(Name)
     }
 
     /// <inheritdoc/>
-    protected internal override void Lower(Lowering to) => to.Emit(new SoftmaxStep());
+    protected override void Lower(Lowering to) => to.Emit(new SoftmaxStep());
 }

@@ -64,7 +64,7 @@ public sealed record Towers(string Name, int Count, LayerList Body) : Layer(Name
 
     /// <summary>Every tower at once (the fused form; see the remarks on <see cref="Towers"/>): the first layer reads the
     /// shared input with the towers' parameters stacked, the others run grouped.</summary>
-    protected internal override void Lower(Lowering to)
+    protected override void Lower(Lowering to)
     {
         if (to.FirstTower is not null || to.Towers > 1)
             throw new InvalidOperationException($"Towers block '{Name}' cannot run inside another Towers block.");
@@ -84,8 +84,6 @@ public sealed record Towers(string Name, int Count, LayerList Body) : Layer(Name
         if (Body is null || Body.Count == 0) throw SettingError("the body needs at least one layer");
         var leaves = Body.Flatten().ToList();
         if (leaves.Count == 0) throw SettingError("the body needs at least one layer");
-        if (leaves[0] is not (Conv or Dense))
-            throw SettingError($"the body must begin with a Conv or Dense layer (it reads the input every tower shares), not {leaves[0].Kind} '{leaves[0].Name}'");
         var nested = leaves.FirstOrDefault(l => l is Towers);
         if (nested is not null) throw SettingError($"Towers '{nested.Name}' cannot be nested inside it");
     }

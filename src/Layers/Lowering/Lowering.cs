@@ -13,9 +13,14 @@ public sealed class Lowering
     private readonly List<Step> _steps;
     private readonly Layer _layer;
     private Shape _current;
+    private bool _sharedNow;
+    private readonly string? _block;
 
-    private Lowering(Layer layer, Shape stackedInput, int towers, bool sharedInput, int? firstTower, int depth, List<LoweredLayer> layers, List<Step> steps)
+    private Lowering(Layer layer, Shape stackedInput, int towers, bool sharedInput, int? firstTower, int depth,
+                     List<LoweredLayer> layers, List<Step> steps, string? block)
     {
+        _sharedNow = sharedInput && towers > 1;
+        _block = block;
         _layer = layer;
         _current = stackedInput;
         Towers = towers;
@@ -54,7 +59,13 @@ public sealed class Lowering
     {
         ArgumentNullException.ThrowIfNull(step);
         var output = Stack(towerOutput ?? _layer.OutputShape(Input));
-        _steps.Add(step with { Layer = _layer.Name, Input = _current, Output = output, Groups = SharedInput ? 1 : Towers });
+        if (_sharedNow && step is not (ConvStep or LinearStep))
+            throw new ArgumentException($"Layer '{_block}' (Towers): the body must begin with a Conv or Dense layer, or a layer whose first step is a " +
+                                        $"convolution or a fully connected map (it reads the input every tower shares), not {_layer.Kind} '{_layer.Name}'.");
+        // A step on the shared input is one ordinary operation with the towers' parameters stacked; every later step
+        // reads the towers' outputs stacked and acts per tower.
+        _steps.Add(step with { Layer = _layer.Name, Input = _current, Output = output, Groups = _sharedNow ? 1 : Towers });
+        _sharedNow = false;
         _current = output;
     }
 
@@ -66,7 +77,7 @@ public sealed class Lowering
     public void Lower(Layer child, int towers, bool sharedInput, int? firstTower)
     {
         ArgumentNullException.ThrowIfNull(child);
-        _current = LowerInto(child, _current, towers, sharedInput, firstTower, Depth + 1, _layers, _steps);
+        _current = LowerInto(child, _current, towers, sharedInput, firstTower, Depth + 1, _layers, _steps, _layer is Towers ? _layer.Name : _block);
     }
 
     /// <summary>The fused lowering of a whole stack (every tower at once).</summary>
@@ -75,7 +86,7 @@ public sealed class Lowering
         var entries = new List<LoweredLayer>();
         var steps = new List<Step>();
         var shape = input;
-        foreach (var layer in layers) shape = LowerInto(layer, shape, 1, false, null, 0, entries, steps);
+        foreach (var layer in layers) shape = LowerInto(layer, shape, 1, false, null, 0, entries, steps, null);
         return new LoweredNetwork(entries, steps);
     }
 
@@ -84,20 +95,21 @@ public sealed class Lowering
     {
         var steps = new List<Step>();
         var shape = input;
-        for (int i = 0; i < block.Body.Count; i++) shape = LowerInto(block.Body[i], shape, 1, i == 0, tower, 1, [], steps);
+        for (int i = 0; i < block.Body.Count; i++) shape = LowerInto(block.Body[i], shape, 1, i == 0, tower, 1, [], steps, block.Name);
         return steps;
     }
 
-    private static Shape LowerInto(Layer layer, Shape stackedInput, int towers, bool sharedInput, int? firstTower, int depth, List<LoweredLayer> layers, List<Step> steps)
+    private static Shape LowerInto(Layer layer, Shape stackedInput, int towers, bool sharedInput, int? firstTower, int depth,
+                                   List<LoweredLayer> layers, List<Step> steps, string? block)
     {
-        var to = new Lowering(layer, stackedInput, towers, sharedInput, firstTower, depth, layers, steps);
+        var to = new Lowering(layer, stackedInput, towers, sharedInput, firstTower, depth, layers, steps, block);
         var towerOutput = layer.OutputShape(to.Input);
         var expected = to.Stack(towerOutput);
         int entry = layers.Count;
         long parameters = layer.ParameterSpecs(to.Input).Sum(s => s.Count) * towers;
         layers.Add(new LoweredLayer(layer, depth, expected, parameters, []));
         int firstStep = steps.Count;
-        layer.Lower(to);
+        layer.LowerInto(to);
         if (to._current != expected)
             throw new InvalidOperationException($"Layer '{layer.Name}' ({layer.Kind}) lowered to steps that end in {to._current}, but its OutputShape gives {expected}.");
         layers[entry] = layers[entry] with { Steps = steps.GetRange(firstStep, steps.Count - firstStep) };
