@@ -67,7 +67,8 @@ internal sealed partial class OnnxGraphBuilder
     public bool IsDefined(string name) => _defined.Contains(name);
 
     /// <summary>A value name not used yet: <paramref name="hint"/> itself when it is free, else <c>hint_1</c>,
-    /// <c>hint_2</c>, …. The name is reserved: later calls never return it again.</summary>
+    /// <c>hint_2</c>, …. The name is reserved: later calls never return it again. It is not defined until a node
+    /// output, graph input or initializer takes it.</summary>
     /// <exception cref="ArgumentException">The hint is empty.</exception>
     public string UniqueName(string hint)
     {
@@ -280,11 +281,13 @@ internal sealed partial class OnnxGraphBuilder
         };
     }
 
+    /// <summary>Defines a graph input or initializer; a name handed out by <see cref="UniqueName"/> may be defined
+    /// once, like any other.</summary>
     private void Define(string name, string what)
     {
         CheckName(name, what);
-        if (!_reserved.Add(name)) throw new ArgumentException($"ONNX graph '{GraphName}': {what} name '{name}' is already used; names must be unique.", nameof(name));
-        _defined.Add(name);
+        if (!_defined.Add(name)) throw new ArgumentException($"ONNX graph '{GraphName}': {what} name '{name}' is already used; names must be unique.", nameof(name));
+        _reserved.Add(name);
     }
 
     private static string Fresh(string hint, HashSet<string> used)
