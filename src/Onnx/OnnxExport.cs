@@ -1,0 +1,77 @@
+using AlexNet.Autograd;
+using AlexNet.Layers;
+
+namespace AlexNet.Onnx;
+
+/// <summary>
+/// Writes a network with its parameters as an ONNX model (opset 17) for inference elsewhere (ONNX Runtime, TensorRT,
+/// OpenVINO, ...): <c>network.ExportOnnx("alexnet.onnx", parameters)</c>.
+/// </summary>
+/// <remarks>
+/// The model is the network's lowering (<see cref="Network.Lower"/>) translated step by step: convolutions to
+/// <c>Conv</c> (fused towers as <c>group</c> = towers), fully connected maps to <c>Gemm</c> (with <c>Split</c> and
+/// <c>Concat</c> only where towers map their own features), LRN to <c>LRN</c> with α converted to ONNX's convention,
+/// pooling, <c>Relu</c>, <c>Flatten</c> and <c>Softmax</c>; dropout is the identity at inference and is left out. The
+/// input is named <c>input</c> with a symbolic batch axis <c>N</c>; parameters keep their paths as initializer names.
+/// </remarks>
+public static class OnnxExport
+{
+    /// <summary>Writes <paramref name="network"/> and <paramref name="parameters"/> to <paramref name="path"/> (a
+    /// temporary file renamed when complete, so a failed export leaves no partial file).</summary>
+    /// <param name="network">The network.</param>
+    /// <param name="parameters">Its parameters (as from <see cref="Network.Init(RandomKey, AlexNet.Autograd.Kernels.IBackend?)"/>
+    /// or a checkpoint), on any device.</param>
+    /// <param name="path">The .onnx file to write.</param>
+    /// <param name="softmax">Whether a final <see cref="Softmax"/> layer is exported (the model then outputs
+    /// <c>probabilities</c>); when false, or when the network has none, the output is <c>logits</c>.</param>
+    /// <exception cref="ArgumentException">A parameter is missing or has the wrong shape (one message lists every
+    /// problem).</exception>
+    /// <exception cref="OnnxExportException">A layer has no ONNX equivalent (the message names it), or the model is too
+    /// large for one ONNX file.</exception>
+    public static void ExportOnnx(this Network network, string path, TensorMap parameters, bool softmax = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Build(network, parameters, softmax).Save(path);
+    }
+
+    /// <summary>The ONNX model of <paramref name="network"/> as bytes (see <see cref="ExportOnnx"/>).</summary>
+    /// <exception cref="ArgumentException">As <see cref="ExportOnnx"/>.</exception>
+    /// <exception cref="OnnxExportException">As <see cref="ExportOnnx"/>.</exception>
+    public static byte[] ToOnnx(this Network network, TensorMap parameters, bool softmax = true)
+    {
+        using var stream = new MemoryStream();
+        Google.Protobuf.MessageExtensions.WriteTo(Build(network, parameters, softmax).Build(), stream);
+        return stream.ToArray();
+    }
+
+    private static OnnxGraphBuilder Build(Network network, TensorMap parameters, bool softmax)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(parameters);
+        CheckParameters(network, parameters);
+        var steps = network.Lower().Steps.ToList();
+        if (!softmax && steps.Count > 0 && steps[^1] is SoftmaxStep) steps.RemoveAt(steps.Count - 1);
+        string outputName = steps.Count > 0 && steps[^1] is SoftmaxStep ? "probabilities" : "logits";
+
+        var graph = new OnnxGraphBuilder("alexnet");
+        var value = graph.AddInput("input", network.InputShape);
+        var writer = new OnnxStepWriter(graph, parameters);
+        for (int i = 0; i < steps.Count; i++)
+            value = writer.Write(steps[i], value, i == steps.Count - 1 ? outputName : steps[i].Layer);
+        if (value == "input" || value != outputName) value = graph.Identity(outputName, value);
+        graph.AddOutput(value, steps.Count > 0 ? steps[^1].Output : network.InputShape);
+        return graph;
+    }
+
+    private static void CheckParameters(Network network, TensorMap parameters)
+    {
+        var problems = new List<string>();
+        foreach (var spec in network.ParameterSpecs)
+        {
+            if (!parameters.TryGetValue(spec.Name, out var tensor)) problems.Add($"'{spec.Name}' {spec.Shape} is missing");
+            else if (tensor.Shape != spec.Shape) problems.Add($"'{spec.Name}' has shape {tensor.Shape}, the network needs {spec.Shape}");
+        }
+        if (problems.Count > 0)
+            throw new ArgumentException($"The parameters do not fit the network: {string.Join("; ", problems)}.", nameof(parameters));
+    }
+}
