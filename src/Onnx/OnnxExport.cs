@@ -24,27 +24,30 @@ public static class OnnxExport
     /// <param name="path">The .onnx file to write.</param>
     /// <param name="softmax">Whether a final <see cref="Softmax"/> layer is exported (the model then outputs
     /// <c>probabilities</c>); when false, or when the network has none, the output is <c>logits</c>.</param>
+    /// <param name="metadata">Key/value pairs for the model's <c>metadata_props</c> (e.g. class names), or null.</param>
     /// <exception cref="ArgumentException">A parameter is missing or has the wrong shape (one message lists every
     /// problem).</exception>
     /// <exception cref="OnnxExportException">A layer has no ONNX equivalent (the message names it), or the model is too
     /// large for one ONNX file.</exception>
-    public static void ExportOnnx(this Network network, string path, TensorMap parameters, bool softmax = true)
+    public static void ExportOnnx(this Network network, string path, TensorMap parameters, bool softmax = true,
+                                  IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Build(network, parameters, softmax).Save(path);
+        Build(network, parameters, softmax, metadata).Save(path);
     }
 
     /// <summary>The ONNX model of <paramref name="network"/> as bytes (see <see cref="ExportOnnx"/>).</summary>
     /// <exception cref="ArgumentException">As <see cref="ExportOnnx"/>.</exception>
     /// <exception cref="OnnxExportException">As <see cref="ExportOnnx"/>.</exception>
-    public static byte[] ToOnnx(this Network network, TensorMap parameters, bool softmax = true)
+    public static byte[] ToOnnx(this Network network, TensorMap parameters, bool softmax = true,
+                                IReadOnlyDictionary<string, string>? metadata = null)
     {
         using var stream = new MemoryStream();
-        Google.Protobuf.MessageExtensions.WriteTo(Build(network, parameters, softmax).Build(), stream);
+        Google.Protobuf.MessageExtensions.WriteTo(Build(network, parameters, softmax, metadata).Build(), stream);
         return stream.ToArray();
     }
 
-    private static OnnxGraphBuilder Build(Network network, TensorMap parameters, bool softmax)
+    private static OnnxGraphBuilder Build(Network network, TensorMap parameters, bool softmax, IReadOnlyDictionary<string, string>? metadata)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -54,6 +57,7 @@ public static class OnnxExport
         string outputName = steps.Count > 0 && steps[^1] is SoftmaxStep ? "probabilities" : "logits";
 
         var graph = new OnnxGraphBuilder("alexnet");
+        foreach (var (key, text) in metadata ?? new Dictionary<string, string>()) graph.AddMetadata(key, text);
         var value = graph.AddInput("input", network.InputShape);
         var writer = new OnnxStepWriter(graph, parameters);
         for (int i = 0; i < steps.Count; i++)

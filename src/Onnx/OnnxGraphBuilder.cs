@@ -41,6 +41,7 @@ internal sealed partial class OnnxGraphBuilder
     private readonly HashSet<string> _initializers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _outputs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _nodeNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
 
     /// <summary>The IR version written: the one of the bundled onnx.proto (8 for ONNX 1.12), which is the IR version
     /// that opset 17 was released with.</summary>
@@ -204,6 +205,16 @@ internal sealed partial class OnnxGraphBuilder
         return node.Name;
     }
 
+    /// <summary>Records a key/value pair in the model's <c>metadata_props</c> (class names, preprocessing), which
+    /// runtimes expose to applications (ONNX Runtime: <c>InferenceSession.ModelMetadata.CustomMetadataMap</c>).</summary>
+    /// <exception cref="ArgumentException">The key is empty or already recorded.</exception>
+    public void AddMetadata(string key, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!_metadata.TryAdd(key, value)) throw new ArgumentException($"Metadata key '{key}' is already recorded.", nameof(key));
+    }
+
     /// <summary>The model built so far, as a protobuf message (a deep copy: later additions do not change it).</summary>
     /// <exception cref="InvalidOperationException">The graph has no input or no output yet.</exception>
     /// <exception cref="OnnxExportException">The model is larger than one ONNX file can hold (2 GiB).</exception>
@@ -223,6 +234,7 @@ internal sealed partial class OnnxGraphBuilder
             Graph = _graph.Clone(),
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
+        foreach (var (key, value) in _metadata) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model;
     }
 
