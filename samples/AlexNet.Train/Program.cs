@@ -13,6 +13,7 @@ var root = new RootCommand("AlexNet (Krizhevsky, Sutskever & Hinton, 2012) in C#
     PredictCommand.Create(),
     SummaryCommand.Create(),
     PrepareCommand.Create(),
+    ImportCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
