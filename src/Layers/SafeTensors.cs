@@ -125,7 +125,12 @@ public static class SafeTensors
         stream.Write(prefix);
         stream.Write(json.GetBuffer(), 0, (int)json.Length);
         for (long i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
-        foreach (var (_, t) in tensors) stream.Write(Encode(t.ToArray(), dtype));
+        foreach (var (_, t) in tensors)
+        {
+            var values = t.ToArray();
+            if (dtype == SafeTensorsDtype.F32 && BitConverter.IsLittleEndian) stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+            else stream.Write(Encode(values, dtype));
+        }
     }
 
     private static void CheckNames(IReadOnlyList<KeyValuePair<string, Tensor>> tensors)
