@@ -14,6 +14,7 @@ var root = new RootCommand("AlexNet (Krizhevsky, Sutskever & Hinton, 2012) in C#
     SummaryCommand.Create(),
     PrepareCommand.Create(),
     ExportCommand.Create(),
+    ImportCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

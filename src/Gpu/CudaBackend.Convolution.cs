@@ -245,6 +245,8 @@ public sealed partial class CudaBackend
         _convPlans.Clear();
         foreach (var plan in _poolPlans.Values) plan.Dispose();
         _poolPlans.Clear();
+        foreach (var plan in _averagePoolPlans.Values) plan.Dispose();
+        _averagePoolPlans.Clear();
         foreach (var plan in _lrnPlans.Values) plan.Dispose();
         _lrnPlans.Clear();
     }

@@ -4,15 +4,19 @@ using AlexNet.Gpu.Interop.Handles;
 
 namespace AlexNet.Gpu;
 
-/// <summary>The cuDNN descriptors of one max-pooling geometry.</summary>
+/// <summary>The cuDNN descriptors of one pooling geometry, max or average.</summary>
 internal sealed class PoolingPlan : IDisposable
 {
     /// <summary>Creates the descriptors and checks cuDNN's output size against the geometry's.</summary>
-    public PoolingPlan(PoolGeometry g)
+    /// <param name="g">The geometry.</param>
+    /// <param name="average">Average pooling over the whole window (padding counted) instead of max pooling.</param>
+    public PoolingPlan(PoolGeometry g, bool average = false)
     {
         X = TensorDescriptor.Create(g.Batch, g.Channels, g.InHeight, g.InWidth);
         Y = TensorDescriptor.Create(g.Batch, g.Channels, g.OutHeight, g.OutWidth);
-        Pool = PoolingDescriptor.CreateMax(g.KernelHeight, g.KernelWidth, g.PadHeight, g.PadWidth, g.StrideHeight, g.StrideWidth);
+        Pool = average
+            ? PoolingDescriptor.CreateAverage(g.KernelHeight, g.KernelWidth, g.PadHeight, g.PadWidth, g.StrideHeight, g.StrideWidth)
+            : PoolingDescriptor.CreateMax(g.KernelHeight, g.KernelWidth, g.PadHeight, g.PadWidth, g.StrideHeight, g.StrideWidth);
         Cudnn.Check(Cudnn.cudnnGetPooling2dForwardOutputDim(Pool.Value, X.Value, out int n, out int c, out int h, out int w));
         if (n != g.Batch || c != g.Channels || h != g.OutHeight || w != g.OutWidth)
         {

@@ -10,6 +10,8 @@ namespace AlexNet.Layers;
 /// JSON in the <c>__metadata__</c> map, plus optional extra tensors (optimiser state) and the caller's metadata.
 /// </summary>
 /// <remarks>
+/// <para>To read weights saved elsewhere (a plain safetensors file without this library's metadata, such as
+/// <c>safetensors.torch.save_file(model.state_dict(), ...)</c> writes), use <see cref="SafeTensorsImport"/>.</para>
 /// <para>Writes are atomic: the file is written to a temporary file in the same folder, flushed to disk, then renamed
 /// over the target, so a crash leaves either the old file or the new one.</para>
 /// <para>Reads trust nothing: the header length is checked against the file size and a 100 MiB bound, the header must
@@ -75,24 +77,7 @@ public static class Checkpoint
         meta[NetworkKey] = network.ToJson();
         meta[ExtrasKey] = JsonSerializer.Serialize(extraTensors.Keys.ToArray());
 
-        var full = System.IO.Path.GetFullPath(path);
-        var folder = System.IO.Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        var temp = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                SafeTensors.Write(stream, tensors, meta);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+        AtomicFile.Write(path, stream => SafeTensors.Write(stream, tensors, meta));
     }
 
     /// <summary>Loads a checkpoint's network, parameters and metadata (any extra tensors it holds are skipped; see
@@ -146,12 +131,12 @@ public static class Checkpoint
     private static CheckpointContents Read(string path, IBackend? backend, bool loadExtras)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        using var stream = SafeTensors.OpenRead(path);
         var header = SafeTensors.ReadHeader(stream, path);
         var meta = header.Metadata;
 
         if (!meta.TryGetValue(FormatKey, out var format))
-            throw new CheckpointFormatException(path, $"the metadata has no '{FormatKey}' entry; this is not a checkpoint written by this library.");
+            throw new CheckpointFormatException(path, PlainFileAdvice(path, header));
         if (format != FormatVersion)
             throw new CheckpointFormatException(path, $"checkpoint format '{format}' is not supported (this library reads '{FormatVersion}').");
         if (!meta.TryGetValue(NetworkKey, out var json))
@@ -210,7 +195,19 @@ public static class Checkpoint
         return new CheckpointContents(network, parameters, extras, user);
     }
 
-    private static Tensor Load(FileStream stream, SafeTensors.Header header, SafeTensors.Entry entry, string path, IBackend? backend) =>
+    /// <summary>What to do with a safetensors file that lacks this library's metadata: import its weights into a preset.</summary>
+    private static string PlainFileAdvice(string path, SafeTensorsHeader header)
+    {
+        bool torchvision = header.Entries.Any(e => e.Name.StartsWith("features.", StringComparison.Ordinal) || e.Name.StartsWith("classifier.", StringComparison.Ordinal));
+        string preset = torchvision ? "torchvision" : "alexnet|alexnet-small|fashion|cifar|torchvision";
+        string output = System.IO.Path.ChangeExtension(System.IO.Path.GetFileName(path), ".ckpt");
+        if (output == System.IO.Path.GetFileName(path)) output += ".ckpt";
+        return $"the metadata has no '{FormatKey}' entry, so this is a plain safetensors file (weights without a model), not a checkpoint of this library; "
+             + $"import its weights into a network with: alexnet import \"{path}\" --preset {preset} -o \"{output}\" "
+             + "(add --classes N for another class count and --name-map FILE when its tensor names differ; in code: SafeTensorsImport.Load).";
+    }
+
+    private static Tensor Load(FileStream stream, SafeTensorsHeader header, SafeTensorsEntry entry, string path, IBackend? backend) =>
         Tensor.FromArray(SafeTensors.ReadData(stream, header, entry, path), entry.Shape, backend);
 
     private static List<string> ReadExtraNames(IReadOnlyDictionary<string, string> meta, string path)

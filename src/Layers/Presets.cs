@@ -3,7 +3,7 @@ using AlexNet.Autograd;
 namespace AlexNet.Layers;
 
 /// <summary>Ready-made networks.</summary>
-public static class Presets
+public static partial class Presets
 {
     /// <summary>
     /// The paper's AlexNet (Krizhevsky, Sutskever and Hinton, 2012) with its two-GPU wiring as Towers blocks:

@@ -21,6 +21,8 @@ internal sealed class OnnxStepWriter(OnnxGraphBuilder graph, TensorMap parameter
         LrnStep l when l.Groups == 1 => graph.Lrn(name, input, l.Size, l.Alpha, l.Beta, l.K),
         LrnStep l => GroupedLrn(l, input, name),
         MaxPoolStep m => graph.MaxPool(name, input, m.Kernel, m.Stride, m.Pad),
+        AvgPoolStep a => graph.AveragePool(name, input, a.Kernel, a.Stride, a.Pad, countIncludePad: true),
+        AdaptiveAvgPoolStep a => AdaptiveAveragePool(a, input, name),
         DropoutStep => input,
         FlattenStep => graph.Flatten(name, input),
         SoftmaxStep => graph.Softmax(name, input),
@@ -54,6 +56,20 @@ internal sealed class OnnxStepWriter(OnnxGraphBuilder graph, TensorMap parameter
         var perTower = graph.Reshape(name + ".towers", input, [-1, c, h, w]);
         var normalised = graph.Lrn(name + ".lrn", perTower, step.Size, step.Alpha, step.Beta, step.K);
         return graph.Reshape(name, normalised, [-1, groups * c, h, w]);
+    }
+
+    /// <summary>Adaptive pooling whose windows are all alike: the global average, or an ordinary average pooling when the
+    /// input is a multiple of the output (the torchvision network at 224×224 pools 6×6 to 6×6). Windows of different
+    /// sizes have no ONNX operator.</summary>
+    private string AdaptiveAveragePool(AdaptiveAvgPoolStep step, string input, string name)
+    {
+        int h = step.Input[1], w = step.Input[2];
+        if (step.OutHeight == 1 && step.OutWidth == 1) return graph.GlobalAveragePool(name, input);
+        if (h % step.OutHeight == 0 && w % step.OutWidth == 0 && h / step.OutHeight == w / step.OutWidth)
+            return graph.AveragePool(name, input, h / step.OutHeight, h / step.OutHeight, 0, countIncludePad: true);
+        throw new OnnxExportException(step.Layer,
+            $"adaptive average pooling from {h}×{w} to {step.OutHeight}×{step.OutWidth} uses windows of different sizes, which no ONNX operator " +
+            $"expresses; choose an input size whose maps here are a multiple of {step.OutHeight}×{step.OutWidth} (the torchvision network: 224×224).");
     }
 
     /// <summary>The initializer of parameter <paramref name="path"/>, added on first use.</summary>

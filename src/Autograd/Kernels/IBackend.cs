@@ -102,6 +102,21 @@ public interface IBackend : IDisposable
     /// (deterministic, overlapping windows accumulate).</summary>
     void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g);
 
+    /// <summary>Average pooling forward: each output is the sum of its window's input elements divided by the whole
+    /// window's area KernelHeight·KernelWidth, padding cells counting as zeros (PyTorch's <c>count_include_pad=True</c>).</summary>
+    void AvgPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g);
+
+    /// <summary>Average pooling backward: every input element of an output's window (padding cells dropped) receives
+    /// dy / (KernelHeight·KernelWidth); overlapping windows accumulate. Overwrites dx.</summary>
+    void AvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g);
+
+    /// <summary>Adaptive average pooling forward: each output is the mean of its window (see <see cref="AdaptivePoolGeometry"/>).</summary>
+    void AdaptiveAvgPool2dForward(DeviceBuffer x, DeviceBuffer y, AdaptivePoolGeometry g);
+
+    /// <summary>Adaptive average pooling backward: every input element of an output's window receives dy divided by
+    /// that window's element count; overlapping windows accumulate. Overwrites dx.</summary>
+    void AdaptiveAvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, AdaptivePoolGeometry g);
+
     /// <summary>LRN forward in the paper's convention (see <see cref="LrnGeometry"/>).</summary>
     void LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g);
 

@@ -40,6 +40,8 @@ public static partial class BackendEquivalence
         ("conv2d.backward-filter", p => ConvCases(p, ConvPart.BackwardFilter)),
         ("conv2d.backward-bias", p => ConvCases(p, ConvPart.BackwardBias)),
         ("maxpool.forward+backward", PoolCase),
+        ("avgpool.forward+backward", AvgPoolCase),
+        ("adaptive-avgpool.forward+backward", AdaptiveAvgPoolCase),
         ("lrn.forward+backward", LrnCase),
         ("softmax.forward+backward", p => SoftmaxCase(p, log: false)),
         ("log-softmax.forward+backward", p => SoftmaxCase(p, log: true)),

@@ -24,6 +24,8 @@ internal static unsafe partial class Cudnn
     public const int FmaMath = 3;
     /// <summary><c>CUDNN_POOLING_MAX_DETERMINISTIC</c>.</summary>
     public const int PoolingMaxDeterministic = 3;
+    /// <summary><c>CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING</c>.</summary>
+    public const int PoolingAverageIncludePadding = 1;
     /// <summary><c>CUDNN_NOT_PROPAGATE_NAN</c>.</summary>
     public const int NotPropagateNan = 0;
     /// <summary><c>CUDNN_PROPAGATE_NAN</c>.</summary>

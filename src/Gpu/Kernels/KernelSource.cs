@@ -20,6 +20,7 @@ internal static class KernelSource
         "k_reduce_thread", "k_reduce_block", "k_copy_axis", "k_fill_uniform", "k_fill_normal", "k_dropout",
         "k_sgd_momentum", "k_softmax", "k_softmax_backward", "k_ce_forward", "k_ce_backward",
         "k_lrn_forward", "k_lrn_backward",
+        "k_adaptive_avg_forward", "k_adaptive_avg_backward",
     ];
 
     /// <summary>The CUDA C source.</summary>
@@ -409,6 +410,63 @@ extern "C" __global__ void k_lrn_backward(const float* x, const float* y, const 
             acc += dy[at] * y[at] / sj;
         }
         dx[i] = dy[i] * powf(si, -beta) - 2.0f * alpha * beta * x[i] * acc;
+    }
+}
+// Adaptive average pooling with PyTorch's windows [floor(i*in/out), ceil((i+1)*in/out)). Sums run in the CPU backend's
+// order (down each column, then across the columns; backward: across each output row's shares, then down the rows), so
+// with --fmad=false the results are the CPU's bits.
+__device__ __forceinline__ int adaptive_start(int i, int in, int out) { return (int)(((long long)i * in) / out); }
+__device__ __forceinline__ int adaptive_end(int i, int in, int out) { return (int)(((long long)(i + 1) * in + out - 1) / out); }
+
+extern "C" __global__ void k_adaptive_avg_forward(const float* x, float* y, int n, int inH, int inW, int outH, int outW)
+{
+    LOOP(i, n)
+    {
+        int ox = (int)(i % outW);
+        long long r = i / outW;
+        int oy = (int)(r % outH);
+        long long plane = r / outH;
+        const float* src = x + plane * inH * inW;
+        int hs = adaptive_start(oy, inH, outH), he = adaptive_end(oy, inH, outH);
+        int ws = adaptive_start(ox, inW, outW), we = adaptive_end(ox, inW, outW);
+        float sum = 0.0f;
+        for (int ix = ws; ix < we; ++ix)
+        {
+            float column = src[(long long)hs * inW + ix];
+            for (int iy = hs + 1; iy < he; ++iy) column = column + src[(long long)iy * inW + ix];
+            sum = sum + column;
+        }
+        y[i] = sum / (float)((he - hs) * (we - ws));
+    }
+}
+
+extern "C" __global__ void k_adaptive_avg_backward(const float* dy, float* dx, int n, int inH, int inW, int outH, int outW)
+{
+    LOOP(i, n)
+    {
+        int ix = (int)(i % inW);
+        long long r = i / inW;
+        int iy = (int)(r % inH);
+        long long plane = r / inH;
+        const float* grad = dy + plane * outH * outW;
+        // Outputs whose windows hold row iy: oy in [floor(iy*outH/inH), ceil((iy+1)*outH/inH) - 1].
+        int oy0 = (int)(((long long)iy * outH) / inH), oy1 = (int)(((long long)(iy + 1) * outH + inH - 1) / inH) - 1;
+        int ox0 = (int)(((long long)ix * outW) / inW), ox1 = (int)(((long long)(ix + 1) * outW + inW - 1) / inW) - 1;
+        if (oy1 > outH - 1) oy1 = outH - 1;
+        if (ox1 > outW - 1) ox1 = outW - 1;
+        float acc = 0.0f;
+        for (int oy = oy0; oy <= oy1; ++oy)
+        {
+            int rows = adaptive_end(oy, inH, outH) - adaptive_start(oy, inH, outH);
+            float spread = 0.0f;
+            for (int ox = ox0; ox <= ox1; ++ox)
+            {
+                int columns = adaptive_end(ox, inW, outW) - adaptive_start(ox, inW, outW);
+                spread = spread + grad[(long long)oy * outW + ox] / (float)(rows * columns);
+            }
+            acc = acc + spread;
+        }
+        dx[i] = acc;
     }
 }
 """;

@@ -16,7 +16,7 @@ namespace AlexNet.Tests.Gpu;
 /// </summary>
 public sealed class HostEmulatedKernelTests : IDisposable
 {
-    private const string Stubs = """
+    internal const string Stubs = """
         #include <cmath>
         #include <cstring>
         #include <cstdio>
@@ -145,7 +145,7 @@ public sealed class HostEmulatedKernelTests : IDisposable
             .ToArray();
     }
 
-    private static (int Code, string Output) Execute(string file, string arguments)
+    internal static (int Code, string Output) Execute(string file, string arguments)
     {
         var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(info)!;

@@ -81,6 +81,14 @@ internal sealed class CountingBackend(string name, TransferLog log) : IBackend
     public void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g) =>
         _inner.MaxPool2dBackward(In(x), In(y), In(dy), In(dx), g);
 
+    public void AvgPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g) => _inner.AvgPool2dForward(In(x), In(y), g);
+
+    public void AvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g) => _inner.AvgPool2dBackward(In(dy), In(dx), g);
+
+    public void AdaptiveAvgPool2dForward(DeviceBuffer x, DeviceBuffer y, AdaptivePoolGeometry g) => _inner.AdaptiveAvgPool2dForward(In(x), In(y), g);
+
+    public void AdaptiveAvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, AdaptivePoolGeometry g) => _inner.AdaptiveAvgPool2dBackward(In(dy), In(dx), g);
+
     public void LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g) => _inner.LrnForward(In(x), In(y), g);
 
     public void LrnBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, LrnGeometry g) =>

@@ -12,7 +12,7 @@ namespace AlexNet.Tests.Onnx;
 /// <see cref="Network.Apply(TensorMap, Tensor, Mode, RandomKey)"/> in evaluation mode.</summary>
 public sealed class NetworkExportTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Presets => ["paper", "fashion", "cifar", "paper-one-tower"];
+    public static TheoryData<string> Presets => ["paper", "fashion", "cifar", "paper-one-tower", "torchvision"];
 
     private static Network Preset(string name) => name switch
     {
@@ -20,6 +20,7 @@ public sealed class NetworkExportTests(ITestOutputHelper output)
         "fashion" => AlexNet.Layers.Presets.AlexNetFashion(),
         "cifar" => AlexNet.Layers.Presets.AlexNetCifar(),
         "paper-one-tower" => AlexNet.Layers.Presets.AlexNet(towers: 1, classes: 10),
+        "torchvision" => AlexNet.Layers.Presets.TorchvisionAlexNet(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -82,6 +83,21 @@ public sealed class NetworkExportTests(ITestOutputHelper output)
         using var actual = OnnxRuntimeRunner.Run(folder.File("custom.onnx"), x);
         using var expected = net.Apply(p, x, Mode.Eval, default);
         OnnxComparison.AssertClose(actual, expected);
+        p.DisposeAll();
+    }
+
+    /// <summary>A layer ONNX cannot express is named, and nothing is written: the torchvision network at 64×64 pools
+    /// its 1×1 maps up to 6×6.</summary>
+    [Fact]
+    public void ALayerOnnxCannotExpressIsNamed()
+    {
+        var net = AlexNet.Layers.Presets.TorchvisionAlexNet(classes: 10, size: 64);
+        var p = net.Init(RandomKey.FromSeed(36));
+        using var folder = new TempDirectory();
+        var e = Assert.Throws<OnnxExportException>(() => net.ExportOnnx(folder.File("x.onnx"), p));
+        Assert.Equal(net.Layers.OfType<AdaptiveAvgPool>().Single().Name, e.LayerName);
+        Assert.Contains("from 1×1 to 6×6", e.Message);
+        Assert.Empty(Directory.GetFiles(folder.Path));
         p.DisposeAll();
     }
 
