@@ -2,11 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AlexNet.Autograd.Cpu;
+using AlexNet.Facade.Augmentation;
+using AlexNet.Facade.Training;
+using AlexNet.Layers;
 using AlexNet.Onnx;
 
 namespace AlexNet.Train.Cli;
 
-/// <summary><c>alexnet export --onnx &lt;file&gt;</c>: a trained checkpoint as an ONNX model for other runtimes.</summary>
+/// <summary><c>alexnet export --onnx &lt;file&gt;</c>: a checkpoint (trained here or imported) as an ONNX model for
+/// other runtimes.</summary>
 internal static class ExportCommand
 {
     /// <summary>Builds the command.</summary>
@@ -15,33 +19,52 @@ internal static class ExportCommand
         var checkpoint = SharedOptions.Checkpoint();
         var onnx = new Option<string>("--onnx") { Description = "The .onnx file to write", Required = true };
         var logits = new Option<bool>("--logits") { Description = "Output logits instead of class probabilities (leave the final softmax out)" };
-        var command = new Command("export", "Write a trained checkpoint as an ONNX model (opset 17) for ONNX Runtime and other runtimes")
+        var command = new Command("export", "Write a checkpoint (trained or imported) as an ONNX model (opset 17) for ONNX Runtime and other runtimes")
         {
             checkpoint, onnx, logits,
         };
         command.SetAction(parse =>
         {
-            using var model = CheckpointModel.Load(parse.GetValue(checkpoint)!, CpuBackend.Default);
-            var run = model.Run;
+            var file = SharedOptions.ResolveCheckpoint(parse.GetValue(checkpoint)!);
             var path = parse.GetValue(onnx)!;
-            var augmentation = run.Options.Augmentation;
-            var c = CultureInfo.InvariantCulture;
-            // What a runtime needs besides the graph: the class names and how an image becomes the input tensor.
-            var metadata = new Dictionary<string, string>
+            var (network, parameters, stored) = Checkpoint.Load(file, CpuBackend.Default);
+            try
             {
-                ["classes"] = JsonSerializer.Serialize(run.ClassNames),
-                ["input"] = $"centre {augmentation.CropSize}×{augmentation.CropSize} crop of a {run.Statistics.Height}×{run.Statistics.Width} image, channels first, byte values",
-                ["mean_subtraction"] = augmentation.Mean.ToString(),
-                ["mean_pixel"] = string.Join(",", run.Statistics.MeanPixel.Select(v => v.ToString("R", c))),
-                ["scale"] = augmentation.Scale.ToString("R", c),
-            };
-            run.Network.ExportOnnx(path, run.State.Parameters, softmax: !parse.GetValue(logits), metadata);
-            var output = run.Network.Lower().Steps[^1].Output;
-            Console.WriteLine($"wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB): input 'input' [N, {string.Join(", ", run.Network.InputShape.Dims)}] → " +
-                              $"'{(parse.GetValue(logits) || run.Network.Layers[^1] is not AlexNet.Layers.Softmax ? "logits" : "probabilities")}' [N, {string.Join(", ", output.Dims)}], {run.ClassNames.Count} classes");
-            Console.WriteLine($"preprocessing: {metadata["input"]}, minus the {(augmentation.Mean == Facade.Augmentation.MeanSubtraction.None ? "nothing" : augmentation.Mean == Facade.Augmentation.MeanSubtraction.MeanImage ? "training mean image" : "training mean pixel")}, times {metadata["scale"]} (stored in the model's metadata)");
-            return 0;
+                var metadata = new Dictionary<string, string>();
+                if (stored.TryGetValue(SafeTensorsImport.ClassNamesKey, out var classes)) metadata["classes"] = classes;
+                // A training checkpoint also knows how an image becomes the input tensor; a runtime needs that too.
+                if (stored.ContainsKey("train.options")) AddPreprocessing(metadata, TrainingCheckpoint.Load(file, CpuBackend.Default));
+                bool softmax = !parse.GetValue(logits);
+                network.ExportOnnx(path, parameters, softmax, metadata);
+                var output = network.Lower().Steps[^1].Output;
+                string outputName = softmax && network.Layers[^1] is Softmax ? "probabilities" : "logits";
+                Console.WriteLine($"wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB): 'input' [N, {string.Join(", ", network.InputShape.Dims)}] → '{outputName}' [N, {string.Join(", ", output.Dims)}]");
+                if (metadata.TryGetValue("preprocessing", out var preprocessing)) Console.WriteLine($"preprocessing (in the model's metadata): {preprocessing}");
+                return 0;
+            }
+            finally
+            {
+                parameters.DisposeAll();
+            }
         });
         return command;
+    }
+
+    private static void AddPreprocessing(Dictionary<string, string> metadata, TrainingRun run)
+    {
+        run.State.Parameters.DisposeAll();
+        run.State.Velocity.DisposeAll();
+        var a = run.Options.Augmentation;
+        var s = run.Statistics;
+        var c = CultureInfo.InvariantCulture;
+        string mean = a.Mean switch
+        {
+            MeanSubtraction.MeanImage => "minus the training set's mean image (centre crop)",
+            MeanSubtraction.MeanPixel => $"minus the training set's mean pixel ({string.Join(", ", s.MeanPixel.Select(v => v.ToString("F3", c)))})",
+            _ => "nothing subtracted",
+        };
+        metadata["preprocessing"] = $"centre {a.CropSize}×{a.CropSize} crop of a {s.Height}×{s.Width} image, channels first, byte values 0–255, {mean}, times {a.Scale.ToString("R", c)}";
+        metadata["mean_pixel"] = JsonSerializer.Serialize(s.MeanPixel);
+        metadata["scale"] = a.Scale.ToString("R", c);
     }
 }
