@@ -66,6 +66,22 @@ public abstract class LayerBuilder<TSelf> where TSelf : LayerBuilder<TSelf>
     public TSelf MaxPool(int kernel = 3, int stride = 2, int pad = 0, string? name = null) =>
         Add(new L.MaxPool(name ?? AutoName("pool"), kernel, stride, pad));
 
+    /// <summary>Adds an <see cref="L.AvgPool"/> (padding counts as zeros in the average, as PyTorch's default).</summary>
+    /// <param name="kernel">Window size.</param>
+    /// <param name="stride">Stride.</param>
+    /// <param name="pad">Zero padding (at most kernel/2).</param>
+    /// <param name="name">Layer name; automatic when null.</param>
+    public TSelf AvgPool(int kernel = 2, int stride = 2, int pad = 0, string? name = null) =>
+        Add(new L.AvgPool(name ?? AutoName("avgpool"), kernel, stride, pad));
+
+    /// <summary>Adds an <see cref="L.AdaptiveAvgPool"/>: average pooling to a fixed output size whatever the input size
+    /// (torchvision's AlexNet pools to 6×6 before its classifier).</summary>
+    /// <param name="height">Output height.</param>
+    /// <param name="width">Output width.</param>
+    /// <param name="name">Layer name; automatic when null.</param>
+    public TSelf AdaptiveAvgPool(int height, int width, string? name = null) =>
+        Add(new L.AdaptiveAvgPool(name ?? AutoName("avgpool"), height, width));
+
     /// <summary>Adds a <see cref="L.Dropout"/>.</summary>
     /// <param name="p">Drop probability in [0, 1).</param>
     /// <param name="name">Layer name; automatic when null.</param>

@@ -53,4 +53,22 @@ public sealed class FluentTests
         Assert.Contains("'fc' (Dense)", e.Message);
         Assert.Throws<ArgumentException>(() => Net.Input(0, 8, 8));
     }
+
+    /// <summary>The fluent average poolings build the records, and the torchvision network written fluently equals the
+    /// preset.</summary>
+    [Fact]
+    public void AveragePoolingsBuildTheirRecords()
+    {
+        var fluent = Net.Input(3, 224, 224)
+            .Conv("conv1", 64, 11, stride: 4, pad: 2).Relu().MaxPool()
+            .Conv("conv2", 192, 5, pad: 2).Relu().MaxPool()
+            .Conv("conv3", 384, 3, pad: 1).Relu().Conv("conv4", 256, 3, pad: 1).Relu().Conv("conv5", 256, 3, pad: 1).Relu().MaxPool()
+            .AdaptiveAvgPool(6, 6).Flatten().Dropout().Dense("fc6", 4096).Relu().Dropout().Dense("fc7", 4096).Relu().Dense("fc8", 1000).Softmax()
+            .Build();
+        var preset = Presets.TorchvisionAlexNet();
+        Assert.Equal(preset.ParameterCount, fluent.ParameterCount);
+        Assert.Equal(preset.Lower().Steps.Select(s => s with { Layer = "" }), fluent.Lower().Steps.Select(s => s with { Layer = "" }));
+        var pooled = Net.Input(2, 8, 8).AvgPool(3, 2, 1, "a").Build();
+        Assert.Equal(new AvgPool("a", 3, 2, 1), pooled.Layers[0]);
+    }
 }
