@@ -11,12 +11,15 @@ namespace AlexNet.Layers;
 /// <param name="Kernel">Kernel height and width.</param>
 /// <param name="Stride">Step between kernel positions.</param>
 /// <param name="Pad">Zero padding on every side.</param>
-/// <param name="WeightStd">Initial weights are N(0, WeightStd²); the paper uses 0.01.</param>
+/// <param name="WeightStd">Initial weights are N(0, WeightStd²) with <see cref="Initializer.Gaussian"/>; the paper uses 0.01.</param>
 /// <param name="BiasInit">Initial value of every bias; the paper uses 1 in conv2, conv4 and conv5 and 0 elsewhere.</param>
+/// <param name="Initializer">How the weights are drawn: the paper's <see cref="Initializer.Gaussian"/> (the default here),
+/// <see cref="Initializer.He"/> or <see cref="Initializer.Glorot"/> (fan-in = C·Kernel², fan-out = Out·Kernel²).</param>
 /// <remarks>Inside a <see cref="Towers"/> block on one device the towers' kernels are stacked into one tensor and run as
 /// a grouped convolution (groups = towers), or as one ordinary convolution when every tower sees the block's whole
 /// input; the weight then has the PyTorch grouped layout [towers·Out, C/groups, Kernel, Kernel].</remarks>
-public sealed record Conv(string Name, int Out, int Kernel, int Stride = 1, int Pad = 0, float WeightStd = 0.01f, float BiasInit = 0f) : Layer(Name)
+public sealed record Conv(string Name, int Out, int Kernel, int Stride = 1, int Pad = 0, float WeightStd = 0.01f, float BiasInit = 0f,
+                          Initializer Initializer = Initializer.Gaussian) : Layer(Name)
 {
     /// <summary>Path of the weight tensor.</summary>
     public string WeightName => Name + ".weight";
@@ -45,7 +48,8 @@ public sealed record Conv(string Name, int Out, int Kernel, int Stride = 1, int 
     public override IReadOnlyList<ParameterSpec> ParameterSpecs(Shape input)
     {
         OutputShape(input);
-        return [new(WeightName, new Shape(Out, input[0], Kernel, Kernel), 0f, WeightStd), new(BiasName, new Shape(Out), BiasInit, 0f)];
+        float std = InitializerStd.Of(Initializer, WeightStd, (long)input[0] * Kernel * Kernel, (long)Out * Kernel * Kernel);
+        return [new(WeightName, new Shape(Out, input[0], Kernel, Kernel), 0f, std), new(BiasName, new Shape(Out), BiasInit, 0f)];
     }
 
     /// <inheritdoc/>

@@ -6,9 +6,11 @@ namespace AlexNet.Layers;
 /// <param name="Name">Layer name; the parameters are <c>&lt;Name&gt;.weight</c> [Out, features] (the PyTorch layout)
 /// and <c>&lt;Name&gt;.bias</c> [Out].</param>
 /// <param name="Out">Number of outputs; per tower inside a <see cref="Towers"/> block.</param>
-/// <param name="WeightStd">Initial weights are N(0, WeightStd²); the paper uses 0.01.</param>
+/// <param name="WeightStd">Initial weights are N(0, WeightStd²) with <see cref="Initializer.Gaussian"/>; the paper uses 0.01.</param>
 /// <param name="BiasInit">Initial value of every bias; the paper uses 1 in fc6 and fc7 and 0 in fc8.</param>
-public sealed record Dense(string Name, int Out, float WeightStd = 0.01f, float BiasInit = 0f) : Layer(Name)
+/// <param name="Initializer">How the weights are drawn: the paper's <see cref="Initializer.Gaussian"/> (the default here),
+/// <see cref="Initializer.He"/> or <see cref="Initializer.Glorot"/> (fan-in = features, fan-out = Out).</param>
+public sealed record Dense(string Name, int Out, float WeightStd = 0.01f, float BiasInit = 0f, Initializer Initializer = Initializer.Gaussian) : Layer(Name)
 {
     /// <summary>Path of the weight tensor.</summary>
     public string WeightName => Name + ".weight";
@@ -32,7 +34,8 @@ public sealed record Dense(string Name, int Out, float WeightStd = 0.01f, float 
     public override IReadOnlyList<ParameterSpec> ParameterSpecs(Shape input)
     {
         OutputShape(input);
-        return [new(WeightName, new Shape(Out, input[0]), 0f, WeightStd), new(BiasName, new Shape(Out), BiasInit, 0f)];
+        float std = InitializerStd.Of(Initializer, WeightStd, input[0], Out);
+        return [new(WeightName, new Shape(Out, input[0]), 0f, std), new(BiasName, new Shape(Out), BiasInit, 0f)];
     }
 
     /// <inheritdoc/>

@@ -10,7 +10,8 @@ namespace AlexNet.Layers;
 /// parameter of its primary constructor is a property in camel case (<c>Conv(Name, Out, Kernel, ...)</c> →
 /// <c>{"type":"conv","name":...,"out":...,"kernel":...}</c>), so a new kind needs no serialisation code.
 /// </summary>
-/// <remarks>Constructor parameters may be <see cref="string"/>, <see cref="int"/>, <see cref="float"/>,
+/// <remarks>A property whose constructor parameter has a default may be missing from a document and then takes that
+/// default, so a kind can gain settings without breaking files written before. Constructor parameters may be <see cref="string"/>, <see cref="int"/>, <see cref="float"/>,
 /// <see cref="bool"/>, an enum (written by name) or a <see cref="LayerList"/>; each must have a public property of the
 /// same name and type (as positional records do).</remarks>
 public static class LayerKinds
@@ -66,7 +67,7 @@ internal sealed record LayerKind(string Name, Type Type, ConstructorInfo Constru
                 var property = type.GetProperty(p.Name!, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
                 if (property is null || property.PropertyType != p.ParameterType || !property.CanRead) break;
                 if (!Supported.Contains(p.ParameterType) && !p.ParameterType.IsEnum) break;
-                fields.Add(new LayerField(char.ToLowerInvariant(p.Name![0]) + p.Name[1..], property));
+                fields.Add(new LayerField(char.ToLowerInvariant(p.Name![0]) + p.Name[1..], property, p.HasDefaultValue, p.HasDefaultValue ? p.DefaultValue : null));
             }
             if (fields.Count != ctor.GetParameters().Length || fields.Count == 0 || fields[0].Json != "name") continue;
             if (best is null || fields.Count > bestFields!.Count) (best, bestFields) = (ctor, fields);
@@ -90,8 +91,9 @@ internal sealed record LayerKind(string Name, Type Type, ConstructorInfo Constru
     }
 }
 
-/// <summary>One constructor parameter of a layer kind and the property that reads it back.</summary>
-internal sealed record LayerField(string Json, PropertyInfo Property)
+/// <summary>One constructor parameter of a layer kind, the property that reads it back, and its default (a JSON
+/// document may leave such a property out).</summary>
+internal sealed record LayerField(string Json, PropertyInfo Property, bool HasDefault, object? Default)
 {
     public Type Type => Property.PropertyType;
 }

@@ -124,6 +124,12 @@ internal static class NetworkJson
         for (int i = 1; i < arguments.Length; i++)
         {
             var field = kind.Fields[i];
+            // A property the layer's constructor gives a default may be left out (files written before it existed).
+            if (field.HasDefault && !f.Has(field.Json))
+            {
+                arguments[i] = field.Default;
+                continue;
+            }
             arguments[i] = field.Type == typeof(int) ? f.Int(field.Json)
                 : field.Type == typeof(float) ? f.Float(field.Json)
                 : field.Type == typeof(bool) ? f.Bool(field.Json)
@@ -162,6 +168,8 @@ internal static class NetworkJson
             _read.Add(name);
             return value;
         }
+
+        public bool Has(string name) => _element.TryGetProperty(name, out _);
 
         public string String(string name)
         {

@@ -12,14 +12,14 @@ public sealed class FluentTests
     public void TheFluentPaperNetEqualsThePreset()
     {
         var net = Net.Input(3, 227, 227)
-            .Towers(2, t => t.Conv("conv1", 48, 11, stride: 4).Relu("relu1").Lrn(name: "lrn1").MaxPool(name: "pool1")
-                             .Conv("conv2", 128, 5, pad: 2, biasInit: 1f).Relu("relu2").Lrn(name: "lrn2").MaxPool(name: "pool2"), "towers1")
-            .Towers(2, t => t.Conv("conv3", 192, 3, pad: 1).Relu("relu3")
-                             .Conv("conv4", 192, 3, pad: 1, biasInit: 1f).Relu("relu4")
-                             .Conv("conv5", 128, 3, pad: 1, biasInit: 1f).Relu("relu5").MaxPool(name: "pool5").Flatten("flatten"), "towers2")
-            .Towers(2, t => t.Dense("fc6", 2048, biasInit: 1f).Relu("relu6").Dropout(0.5f, "drop6"), "towers3")
-            .Towers(2, t => t.Dense("fc7", 2048, biasInit: 1f).Relu("relu7").Dropout(0.5f, "drop7"), "towers4")
-            .Dense("fc8", 1000).Softmax("prob")
+            .Towers(2, t => t.Conv("conv1", 48, 11, stride: 4, weightStd: 0.01f).Relu("relu1").Lrn(name: "lrn1").MaxPool(name: "pool1")
+                             .Conv("conv2", 128, 5, pad: 2, weightStd: 0.01f, biasInit: 1f).Relu("relu2").Lrn(name: "lrn2").MaxPool(name: "pool2"), "towers1")
+            .Towers(2, t => t.Conv("conv3", 192, 3, pad: 1, weightStd: 0.01f).Relu("relu3")
+                             .Conv("conv4", 192, 3, pad: 1, weightStd: 0.01f, biasInit: 1f).Relu("relu4")
+                             .Conv("conv5", 128, 3, pad: 1, weightStd: 0.01f, biasInit: 1f).Relu("relu5").MaxPool(name: "pool5").Flatten("flatten"), "towers2")
+            .Towers(2, t => t.Dense("fc6", 2048, weightStd: 0.01f, biasInit: 1f).Relu("relu6").Dropout(0.5f, "drop6"), "towers3")
+            .Towers(2, t => t.Dense("fc7", 2048, weightStd: 0.01f, biasInit: 1f).Relu("relu7").Dropout(0.5f, "drop7"), "towers4")
+            .Dense("fc8", 1000, weightStd: 0.01f).Softmax("prob")
             .Build();
         Assert.Equal(Presets.AlexNet(), net);
         Assert.Equal(60_965_224, net.ParameterCount);
@@ -36,7 +36,7 @@ public sealed class FluentTests
         var names = net.Summary().Rows.Select(r => r.Name).ToArray();
         Assert.Equal(["c1", "relu1", "lrn1", "towers1", "c2", "relu2", "pool1", "flatten1", "fc", "drop1", "softmax1"], names);
         Assert.Equal(new Relu("relu1"), net.Layers[1]);
-        Assert.Equal(new Towers("towers1", 2, new Conv("c2", 2, 3, 1, 1), new Relu("relu2"), new MaxPool("pool1")), net.Layers[3]);
+        Assert.Equal(new Towers("towers1", 2, new Conv("c2", 2, 3, 1, 1, Initializer: Initializer.He), new Relu("relu2"), new MaxPool("pool1")), net.Layers[3]);
     }
 
     [Fact]

@@ -47,7 +47,8 @@ public sealed class JsonTests
     [InlineData("""{"format":"alexnet.network","version":2,"input":[4],"layers":[]}""", "version 2")]
     [InlineData("""{"format":"alexnet.network","version":1,"layers":[]}""", "lacks property 'input'")]
     [InlineData("""{"format":"alexnet.network","version":1,"input":[4],"layers":[{"type":"gru","name":"g"}]}""", "unknown type 'gru'")]
-    [InlineData("""{"format":"alexnet.network","version":1,"input":[4],"layers":[{"type":"dense","name":"d","out":2,"weightStd":0.01}]}""", "lacks property 'biasInit'")]
+    [InlineData("""{"format":"alexnet.network","version":1,"input":[4],"layers":[{"type":"dense","name":"d","weightStd":0.01}]}""", "lacks property 'out'")]
+    [InlineData("""{"format":"alexnet.network","version":1,"input":[4],"layers":[{"type":"dense","name":"d","out":2,"initializer":"Lecun"}]}""", "expected one of Gaussian, He, Glorot")]
     [InlineData("""{"format":"alexnet.network","version":1,"input":[4],"layers":[{"type":"relu","name":"r","extra":1}]}""", "unknown property 'extra'")]
     [InlineData("""{"format":"alexnet.network","version":1,"input":[4],"layers":[{"type":"dense","name":"d","out":"2","weightStd":0.01,"biasInit":0}]}""", "must be a 32-bit integer")]
     [InlineData("""{"format":"alexnet.network","version":1,"input":[4],"layers":[{"type":"dropout","name":"d","p":1e400}]}""", "finite number")]
@@ -65,5 +66,18 @@ public sealed class JsonTests
         var json = """{"format":"alexnet.network","version":1,"input":[3,8,8],"layers":[{"type":"dense","name":"fc","out":2,"weightStd":0.01,"biasInit":0}]}""";
         var e = Assert.Throws<ArgumentException>(() => Network.FromJson(json));
         Assert.Contains("'fc' (Dense)", e.Message);
+    }
+
+    /// <summary>Settings with a default may be left out (files written before the setting existed), and every setting
+    /// is written.</summary>
+    [Fact]
+    public void PropertiesWithADefaultMayBeLeftOut()
+    {
+        var json = """{"format":"alexnet.network","version":1,"input":[4],"layers":[{"type":"dense","name":"d","out":2}]}""";
+        var net = Network.FromJson(json);
+        Assert.Equal(new Dense("d", 2), net.Layers[0]);
+        var glorot = Network.Create(new Shape(4), [new Dense("d", 2, Initializer: Initializer.Glorot)]);
+        Assert.Contains("\"initializer\": \"Glorot\"", glorot.ToJson());
+        Assert.Equal(glorot, Network.FromJson(glorot.ToJson()));
     }
 }
