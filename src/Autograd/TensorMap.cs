@@ -7,7 +7,10 @@ namespace AlexNet.Autograd;
 /// An immutable, ordered map from a parameter path (<c>conv1.weight</c>) to a tensor: the parameter tree of a model, its
 /// gradients, or an optimizer's state. Order is insertion order, so printing and saving are stable.
 /// </summary>
-public sealed class TensorMap : IReadOnlyDictionary<string, Tensor>
+/// <remarks>Disposing a map disposes its tensors, so a map one owns reads <c>using var p = network.Init(key);</c>. Maps
+/// derived from one another (<see cref="SetItem"/>, <see cref="Scope"/>) share tensors: dispose only the one that owns
+/// them. Disposing a tensor twice is harmless.</remarks>
+public sealed class TensorMap : IReadOnlyDictionary<string, Tensor>, IDisposable
 {
     private readonly ImmutableArray<string> _names;
     private readonly ImmutableDictionary<string, Tensor> _tensors;
@@ -71,6 +74,16 @@ public sealed class TensorMap : IReadOnlyDictionary<string, Tensor>
     public void DisposeAll()
     {
         foreach (var t in _tensors.Values) t.Dispose();
+    }
+
+    /// <summary>Disposes every tensor in the map (as <see cref="DisposeAll"/>).</summary>
+    public void Dispose() => DisposeAll();
+
+    /// <summary>A new map without <paramref name="name"/> (the same map when it is absent); the tensor is not disposed.</summary>
+    public TensorMap Remove(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _tensors.ContainsKey(name) ? new TensorMap(_names.Remove(name), _tensors.Remove(name)) : this;
     }
 
     /// <summary>Parameter names in order.</summary>
