@@ -10,15 +10,17 @@ namespace AlexNet.GpuCheck;
 /// <param name="CpuSmoke">Run the hand-wired network for two steps on the CPU and exit.</param>
 /// <param name="TrainCheck">Run the model-level training check (<see cref="TrainCheck"/>) and exit.</param>
 /// <param name="LayersBenchmark">Run the benchmark of the Layers-based network (<see cref="LayersBenchmark"/>) and exit.</param>
+/// <param name="ModelCheck">Run the model-level check of TF32 and of the placed towers (<see cref="GpuCheck.ModelCheck"/>) and exit.</param>
 /// <param name="CpuStandIn">Use a CPU backend where the CUDA backend would be (checks the wiring without a GPU).</param>
 /// <param name="Train">The sizes of the training check.</param>
 public sealed record CheckOptions(IReadOnlyList<int> Batches, int Steps, int Warmup, bool Tf32, bool SkipEquivalence, bool SkipBenchmark,
-                                  bool CpuSmoke, bool TrainCheck, bool LayersBenchmark, bool CpuStandIn, TrainCheckSettings Train)
+                                  bool CpuSmoke, bool TrainCheck, bool LayersBenchmark, bool ModelCheck, bool CpuStandIn,
+                                  TrainCheckSettings Train)
 {
     /// <summary>Parses <c>--batch N</c> (repeatable; default 128 and 256), <c>--steps N</c>, <c>--warmup N</c>, <c>--tf32</c>,
     /// <c>--skip-equivalence</c>, <c>--skip-benchmark</c>, <c>--cpu-smoke</c> (run the hand-wired benchmark network for two
     /// steps on the CPU backend and exit: checks the wiring on a machine without a GPU), <c>--train-check</c>,
-    /// <c>--layers-benchmark</c>, <c>--cpu-stand-in</c> (with either of the two: a CPU backend in place of the CUDA one,
+    /// <c>--layers-benchmark</c>, <c>--model-check</c>, <c>--cpu-stand-in</c> (with any of the three: a CPU backend in place of the CUDA one,
     /// and tiny default sizes), and the training-check sizes <c>--fmnist DIR</c>, <c>--fmnist-epochs N</c>,
     /// <c>--fmnist-limit N</c>, <c>--compare-batch N</c>, <c>--compare-steps N</c>, <c>--synthetic-count N</c>,
     /// <c>--memorise-batch N</c>, <c>--memorise-steps N</c>, <c>--memorise-lr X</c>, <c>--image-scale X</c>.</summary>
@@ -28,7 +30,7 @@ public sealed record CheckOptions(IReadOnlyList<int> Batches, int Steps, int War
         ArgumentNullException.ThrowIfNull(args);
         var batches = new List<int>();
         int steps = 20, warmup = 3;
-        bool tf32 = false, skipEq = false, skipBench = false, cpuSmoke = false, trainCheck = false, layersBench = false, standIn = false;
+        bool tf32 = false, skipEq = false, skipBench = false, cpuSmoke = false, trainCheck = false, layersBench = false, modelCheck = false, standIn = false;
         var sizes = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
         {
@@ -44,6 +46,7 @@ public sealed record CheckOptions(IReadOnlyList<int> Batches, int Steps, int War
                 case "--cpu-smoke": cpuSmoke = true; break;
                 case "--train-check": trainCheck = true; break;
                 case "--layers-benchmark": layersBench = true; break;
+                case "--model-check": modelCheck = true; break;
                 case "--cpu-stand-in": standIn = true; break;
                 case "--fmnist" or "--fmnist-epochs" or "--fmnist-limit" or "--compare-batch" or "--compare-steps" or "--synthetic-count"
                     or "--memorise-batch" or "--memorise-steps" or "--memorise-lr" or "--image-scale":
@@ -55,7 +58,7 @@ public sealed record CheckOptions(IReadOnlyList<int> Batches, int Steps, int War
         }
         if (batches.Count == 0) batches.AddRange(standIn ? [2] : [128, 256]);
         if (standIn && steps == 20) (steps, warmup) = (1, 1);
-        return new CheckOptions(batches, steps, warmup, tf32, skipEq, skipBench, cpuSmoke, trainCheck, layersBench, standIn,
+        return new CheckOptions(batches, steps, warmup, tf32, skipEq, skipBench, cpuSmoke, trainCheck, layersBench, modelCheck, standIn,
                                 TrainCheckSettings.From(sizes, standIn));
     }
 }

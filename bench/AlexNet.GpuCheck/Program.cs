@@ -9,7 +9,8 @@ using AlexNet.GpuCheck;
 // and inference benchmark. Each part is wrapped so one failure prints its exception and the next part still runs.
 // Usage: AlexNet.GpuCheck [--batch N]... [--steps N] [--warmup N] [--tf32] [--skip-equivalence] [--skip-benchmark] [--cpu-smoke]
 //        AlexNet.GpuCheck --train-check [--fmnist DIR] [--cpu-stand-in] [sizes, see CheckOptions]   (model-level training check)
-//        AlexNet.GpuCheck --layers-benchmark [--batch N]... [--cpu-stand-in]                        (Layers-path benchmark)
+//        AlexNet.GpuCheck --layers-benchmark [--batch N]... [--tf32] [--cpu-stand-in]               (Layers-path benchmark)
+//        AlexNet.GpuCheck --model-check [--compare-batch N] [--cpu-stand-in]                        (TF32 accuracy cost, placed towers)
 //        AlexNet.GpuCheck --nccl                                                                    (NCCL all-reduce, one rank)
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -18,8 +19,9 @@ if (args is ["--nccl"]) return NcclCheck.Run();
 var options = CheckOptions.Parse(args);
 int failures = 0;
 if (options.CpuSmoke) return Benchmark.CpuSmoke(options.Batches[0]);
-if ((options.TrainCheck || options.LayersBenchmark) && !options.CpuStandIn && !LibrariesReady()) return 2;
+if ((options.TrainCheck || options.LayersBenchmark || options.ModelCheck) && !options.CpuStandIn && !LibrariesReady()) return 2;
 if (options.TrainCheck) return TrainCheck.Run(options);
+if (options.ModelCheck) return ModelCheck.Run(options);
 if (options.LayersBenchmark) return LayersBenchmark.RunAll(options);
 
 Section("Libraries");
