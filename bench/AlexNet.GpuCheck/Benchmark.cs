@@ -43,8 +43,8 @@ internal static class Benchmark
         Console.WriteLine($"inference: {inferSteps} forward passes in {inferSeconds:F3} s = {1000 * inferSeconds / inferSteps:F2} ms/batch, {inferRate:F1} images/s");
         Console.WriteLine($"memory: peak in buffers {Mib(gpu.Memory.PeakBytes)} + cuDNN workspace {Mib(gpu.WorkspaceBytes)} = {Mib(trainPeak)}; " +
                           $"reserved from the device {Mib(gpu.ReservedBytes)}");
-        Console.WriteLine($"RESULT impl=alexnet.net mode=train batch={batch} images_per_s={trainRate:F1} ms_per_step={1000 * trainSeconds / options.Steps:F2} peak_mib={trainPeak / 1048576.0:F0}");
-        Console.WriteLine($"RESULT impl=alexnet.net mode=infer batch={batch} images_per_s={inferRate:F1} ms_per_step={1000 * inferSeconds / inferSteps:F2} peak_mib={trainPeak / 1048576.0:F0}");
+        Console.WriteLine($"RESULT impl=alexnet.net config={Config(options)} tf32={Tf32(options)} mode=train batch={batch} images_per_s={trainRate:F1} ms_per_step={1000 * trainSeconds / options.Steps:F2} peak_mib={trainPeak / 1048576.0:F0}");
+        Console.WriteLine($"RESULT impl=alexnet.net config={Config(options)} tf32={Tf32(options)} mode=infer batch={batch} images_per_s={inferRate:F1} ms_per_step={1000 * inferSeconds / inferSteps:F2} peak_mib={trainPeak / 1048576.0:F0}");
     }
 
     /// <summary>Two training steps and one inference pass on the CPU backend: checks shapes and wiring without a GPU.</summary>
@@ -68,4 +68,10 @@ internal static class Benchmark
     }
 
     private static string Mib(long bytes) => $"{bytes / 1048576.0:F0} MiB";
+
+    /// <summary>The precision key of RESULT lines (TF32 in both cuDNN and cuBLAS, or neither).</summary>
+    public static string Tf32(CheckOptions options) => options.Tf32 ? "on" : "off";
+
+    /// <summary>The configuration key of RESULT lines, named as the PyTorch reference names its own.</summary>
+    public static string Config(CheckOptions options) => options.Tf32 ? "tf32" : "fp32";
 }
