@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The GPU check, for the GPU machine (CUDA 13, driver 580, PyTorch at /opt/torch/.venv, no .NET, no network), in one
 # call of the device tool (scripts/gpu-run.md gives the exact call). Needs what scripts/prepare-gpu-run.sh makes here
-# beforehand, carried with the working tree: publish/gpucheck/, publish/alexnet.tar.xz, .fmnist/, .cifar/.
+# beforehand, carried with the working tree: publish/gpucheck.tar.xz, publish/alexnet.tar.xz, .fmnist/, .cifar/.
 #
 # Parts, in the order they run (ids for --only); each is time-boxed, and a deadline for the whole run (--budget)
 # skips the parts it cannot reach, so the summary always comes out and a rerun can pick up what was left:
-#   bench         hand-wired AlexNet training step and inference, batch 128 and 256, TF32 off and on
+#   bench         hand-wired AlexNet training step and inference, batch 128 and 256, TF32 off and on, and the
+#                 per-kernel profile of the step at batch 128 (with the cuDNN algorithms chosen)
 #   layers        the same through the Layers path (Network.Apply + ValueAndGrad + SgdMomentum), TF32 off and on
 #   pytorch       PyTorch: fp32, its defaults, TF32, channels_last, torch.compile (scripts/pytorch_reference.py)
 #   model         TF32's accuracy cost against the CPU, and the placed two-tower pass (tower 0 on cuda:0, tower 1 on
@@ -42,9 +43,11 @@ while [ $# -gt 0 ]; do
 done
 [ "$SMOKE" -eq 1 ] && [ "$BUDGET" -eq 420 ] && BUDGET=3600
 
+TEE_PID=""
 if [ -n "${OUT:-}" ]; then
   mkdir -p "$OUT"
   exec > >(tee "$OUT/gpu-check.log") 2>&1
+  TEE_PID=$!
 fi
 
 START=$SECONDS
@@ -100,10 +103,20 @@ run_limited() {
   return "$status"
 }
 
+# unpack NAME: publish/NAME.tar.xz into publish/NAME/ unless that folder exists (Python's tarfile reads xz too, for a
+# machine without the xz tool).
+unpack() {
+  [ -d "publish/$1" ] && return 0
+  [ -f "publish/$1.tar.xz" ] || return 1
+  tar -xJf "publish/$1.tar.xz" -C publish 2>/dev/null ||
+    "$SUMMARY_PY" -c "import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])" "publish/$1.tar.xz" publish
+}
+
 APP=publish/gpucheck/AlexNet.GpuCheck
 app_ready() {
+  unpack gpucheck
   if [ ! -f "$APP" ]; then
-    echo "FAIL: $APP is missing; run scripts/prepare-gpu-run.sh first (on a machine with the .NET SDK)"
+    echo "FAIL: $APP and publish/gpucheck.tar.xz are missing; run scripts/prepare-gpu-run.sh first (on a machine with the .NET SDK)"
     return 1
   fi
   chmod +x "$APP" 2>/dev/null || true
@@ -119,7 +132,7 @@ app_part() { # ID LIMIT TITLE ARGS...
 
 CLI=publish/alexnet/alexnet
 cli_ready() {
-  if [ ! -f "$CLI" ] && [ -f publish/alexnet.tar.xz ]; then tar -xJf publish/alexnet.tar.xz -C publish || return 1; fi
+  unpack alexnet
   if [ ! -f "$CLI" ]; then
     echo "FAIL: $CLI and publish/alexnet.tar.xz are missing; run scripts/prepare-gpu-run.sh first"
     return 1
@@ -207,7 +220,7 @@ fi
 
 # ---- bench, layers: the step benchmarks of our side ----
 if [ "$SMOKE" -eq 0 ]; then
-  app_part bench 90 "AlexNet.GpuCheck: hand-wired AlexNet benchmark, TF32 off and on" --skip-equivalence --both-precisions
+  app_part bench 90 "AlexNet.GpuCheck: hand-wired AlexNet benchmark, TF32 off and on" --skip-equivalence --both-precisions --profile
   app_part layers 90 "AlexNet.GpuCheck: AlexNet through the Layers path (Network.Apply + ValueAndGrad + SgdMomentum), TF32 off and on" --layers-benchmark --both-precisions
 else
   app_part bench 600 "AlexNet.GpuCheck: hand-wired AlexNet, two steps on the CPU" --cpu-smoke --batch 2
@@ -316,7 +329,7 @@ fi
 section "Summary (images/s; ratios against the fastest PyTorch configuration at the same precision)"
 "$SUMMARY_PY" scripts/gpu_summary.py table "$results" | tee ${OUT:+"$OUT/gpu-check-summary.txt"}
 {
-  grep -E "^(EQUIVALENCE|NCCLCHECK|PARTS|PTFAIL|PYTORCH|MODELCHECK (tf32|towers|all|[0-9]))" "$results" | cut -c1-260
+  grep -E "^(EQUIVALENCE|NCCLCHECK|PARTS|PROFILE|PTFAIL|PYTORCH|MODELCHECK (tf32|towers|all|[0-9]))" "$results" | cut -c1-260
   grep -E "^TRAINCHECK " "$results" | cut -c1-220
   grep -E "^(LOOP|PART) " "$results"
   echo "parts passed: ${PASSED[*]:-none}; failed: ${FAILED[*]:-none}; skipped for the budget: ${SKIPPED[*]:-none}; $(( SECONDS - START )) s in all"
@@ -325,4 +338,10 @@ section "Summary (images/s; ratios against the fastest PyTorch configuration at 
     echo "rerun those with: scripts/gpu-check.sh --only $rerun --budget <seconds>"
   fi
 } | tee -a ${OUT:+"$OUT/gpu-check-summary.txt"} /dev/null
-exit "${#FAILED[@]}"
+status=${#FAILED[@]}
+if [ -n "$TEE_PID" ]; then
+  # Let tee write the end of the log before the device tool collects $OUT.
+  exec >&- 2>&-
+  wait "$TEE_PID" 2>/dev/null
+fi
+exit "$status"

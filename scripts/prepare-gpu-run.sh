@@ -2,7 +2,7 @@
 # Makes everything the GPU run (scripts/gpu-check.sh, one call of the device tool; scripts/gpu-run.md) needs, in
 # ignored paths that travel with the working tree when the call names them in its carry list (the GPU machine has no
 # .NET SDK, no network and no ../shared):
-#   publish/gpucheck/           AlexNet.GpuCheck, self-contained and trimmed
+#   publish/gpucheck.tar.xz     AlexNet.GpuCheck, self-contained and trimmed, packed
 #   publish/alexnet.tar.xz      the `alexnet` CLI, self-contained, partly trimmed (checkpoints and metrics use
 #                               reflection-based JSON), packed
 #   .fmnist/                    Fashion-MNIST: the first 20,000 training images and the 10,000 test images (IDX .gz)
@@ -20,11 +20,12 @@ FASHION=${2:-/usr/share/datasets/fashion-mnist}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-echo "== AlexNet.GpuCheck → publish/gpucheck"
-rm -rf publish/gpucheck.tmp
+echo "== AlexNet.GpuCheck → publish/gpucheck.tar.xz"
+rm -rf publish/gpucheck
 dotnet publish bench/AlexNet.GpuCheck -c Release -r linux-x64 --self-contained true -p:InvariantGlobalization=true \
-  -p:PublishTrimmed=true -p:DebugType=none -p:GenerateDocumentationFile=false -o publish/gpucheck.tmp
-rm -rf publish/gpucheck && mv publish/gpucheck.tmp publish/gpucheck
+  -p:PublishTrimmed=true -p:DebugType=none -p:GenerateDocumentationFile=false -o publish/gpucheck
+tar -cJf publish/gpucheck.tar.xz.tmp -C publish gpucheck && mv publish/gpucheck.tar.xz.tmp publish/gpucheck.tar.xz
+rm -rf publish/gpucheck
 
 echo "== alexnet CLI → publish/alexnet.tar.xz"
 rm -rf publish/alexnet
@@ -52,8 +53,8 @@ mkdir -p .cifar
 tar -czf .cifar/cifar10-jpeg.tar.gz.tmp -C "$WORK/subset" cifar10-jpeg && mv .cifar/cifar10-jpeg.tar.gz.tmp .cifar/cifar10-jpeg.tar.gz
 
 echo "== sizes of what the device call carries (limit 64 MiB with the working tree)"
-du -sb publish/gpucheck publish/alexnet.tar.xz .fmnist .cifar | awk '{ printf "%8.1f MiB  %s\n", $1 / 1048576, $2 }'
+du -sb publish/gpucheck.tar.xz publish/alexnet.tar.xz .fmnist .cifar | awk '{ printf "%8.1f MiB  %s\n", $1 / 1048576, $2 }'
 tree=$(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
-total=$(( $(du -sb publish/gpucheck publish/alexnet.tar.xz .fmnist .cifar | awk '{ s += $1 } END { print s }') + tree ))
+total=$(( $(du -sb publish/gpucheck.tar.xz publish/alexnet.tar.xz .fmnist .cifar | awk '{ s += $1 } END { print s }') + tree ))
 awk -v t="$tree" -v a="$total" 'BEGIN { printf "%8.1f MiB  tracked files of the working tree\n%8.1f MiB  in all\n", t / 1048576, a / 1048576 }'
 [ "$total" -lt $(( 60 * 1048576 )) ] || { echo "error: more than 60 MiB would travel; the device call carries at most 64 MiB" >&2; exit 1; }

@@ -7,7 +7,8 @@ PyTorch's users run:
   default          PyTorch's own defaults: TF32 on for cuDNN convolutions, off for matmuls
   tf32             TF32 on for convolutions and matmuls (CudaBackendOptions.AllowTf32 = true on our side)
   fp32-cl, tf32-cl the same with channels_last (NHWC) weights and inputs
-  *-compile        torch.compile(model) on top (where it works in this environment)
+  *-compile        torch.compile(model) on top (where it works in this environment; at the first batch size only,
+                   as every batch size and eval mode compile again, unless --compile-all-batches)
 
 Each configuration runs in its own child process with its own time limit, so a failing or hanging one (a compiler
 that is missing, an out-of-memory) is reported and the next still runs; a deadline for the whole script keeps it
@@ -226,7 +227,10 @@ def run_child(args: argparse.Namespace, name: str, limit: float, profile_rows: i
     """Starts one configuration in a child process, streams its output, and returns its RESULT lines."""
     command = [sys.executable, os.path.abspath(__file__), "--child", name, "--device", args.device,
                "--steps", str(args.steps), "--warmup", str(args.warmup)]
-    for b in args.batch:
+    # torch.compile compiles again for every batch size (and for eval mode): within the budget its configurations
+    # run at the first batch size only, unless --compile-all-batches.
+    batches = args.batch[:1] if CONFIGS[name][3] and not args.compile_all_batches else args.batch
+    for b in batches:
         command += ["--batch", str(b)]
     if profile_rows:
         command += ["--profile-rows", str(profile_rows), "--steps", "3"]
@@ -282,6 +286,7 @@ def main() -> int:
     parser.add_argument("--deadline", type=float, default=150, help="seconds for the whole script; configurations that would start later are not run")
     parser.add_argument("--config-limit", type=float, default=60, help="seconds one eager configuration may take")
     parser.add_argument("--compile-limit", type=float, default=100, help="seconds one torch.compile configuration may take")
+    parser.add_argument("--compile-all-batches", action="store_true", help="run the torch.compile configurations at every batch size (default: the first only)")
     parser.add_argument("--no-profile", action="store_true", help="leave out the kernel profile of the fastest TF32 configuration")
     parser.add_argument("--cpu-smoke", action="store_true", help="every configuration on the CPU, batch 2, one step (checks the script without a GPU)")
     parser.add_argument("--device", default="cuda:0", help=argparse.SUPPRESS)

@@ -7,7 +7,7 @@ using AlexNet.GpuCheck;
 
 // The GPU check: library and device facts, every kernel on the GPU against the CPU reference, and the AlexNet training
 // and inference benchmark. Each part is wrapped so one failure prints its exception and the next part still runs.
-// Usage: AlexNet.GpuCheck [--batch N]... [--steps N] [--warmup N] [--tf32 | --both-precisions] [--skip-equivalence] [--skip-benchmark] [--cpu-smoke]
+// Usage: AlexNet.GpuCheck [--batch N]... [--steps N] [--warmup N] [--tf32 | --both-precisions] [--profile] [--skip-equivalence] [--skip-benchmark] [--cpu-smoke]
 //        AlexNet.GpuCheck --train-check [--fmnist DIR] [--cpu-stand-in] [sizes, see CheckOptions]   (model-level training check)
 //        AlexNet.GpuCheck --layers-benchmark [--batch N]... [--tf32 | --both-precisions] [--network alexnet|fashion] [--cpu-stand-in]            (Layers-path benchmark)
 //        AlexNet.GpuCheck --model-check [--compare-batch N] [--cpu-stand-in]                        (TF32 accuracy cost, placed towers)
@@ -90,6 +90,8 @@ if (!options.SkipBenchmark)
         {
             Section($"AlexNet benchmark, batch {batch}, TF32 {Benchmark.Tf32(precision)}");
             Guard($"batch {batch}, TF32 {Benchmark.Tf32(precision)}", () => Benchmark.Run(batch, precision));
+            if (options.Profile && batch == options.Batches[0])
+                Guard($"profile, batch {batch}, TF32 {Benchmark.Tf32(precision)}", () => Benchmark.Profile(batch, precision));
         }
 }
 
