@@ -36,10 +36,15 @@ while [ $# -gt 0 ]; do
     --cpu-smoke) SMOKE=1 ;;
     --budget) BUDGET=${2:?--budget needs a number of seconds}; shift ;;
     --only) ONLY=${2:?--only needs part ids, e.g. --only equivalence,nccl}; shift ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^# Usage/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
+done
+[[ "$BUDGET" =~ ^[0-9]+$ ]] || { echo "error: --budget must be a whole number of seconds, got '$BUDGET'" >&2; exit 2; }
+PART_IDS=",bench,layers,pytorch,model,loop-fashion,loop-cifar,equivalence,nccl,train-check,"
+for id in ${ONLY//,/ }; do
+  [[ "$PART_IDS" == *",$id,"* ]] || { echo "error: --only: no part '$id'; the parts are ${PART_IDS//,/ }" >&2; exit 2; }
 done
 [ "$SMOKE" -eq 1 ] && [ "$BUDGET" -eq 420 ] && BUDGET=3600
 
