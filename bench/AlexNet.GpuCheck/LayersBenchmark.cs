@@ -19,10 +19,19 @@ internal static class LayersBenchmark
     public static int RunAll(CheckOptions options)
     {
         int failures = 0;
+        foreach (var precision in options.BothPrecisions ? [options with { Tf32 = false }, options with { Tf32 = true }] : new[] { options })
+            failures += RunBatches(precision);
+        return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>Every batch size at one precision; returns the number of runs that failed.</summary>
+    private static int RunBatches(CheckOptions options)
+    {
+        int failures = 0;
         foreach (int batch in options.Batches)
         {
             Console.WriteLine();
-            Console.WriteLine($"==== AlexNet benchmark through the Layers path, batch {batch} ====");
+            Console.WriteLine($"==== {(options.Network == CheckOptions.FashionNetwork ? "Fashion-MNIST AlexNet (the fashion preset)" : "AlexNet")} benchmark through the Layers path, batch {batch}, TF32 {Benchmark.Tf32(options)} ====");
             var clock = Stopwatch.StartNew();
             try
             {
@@ -36,7 +45,7 @@ internal static class LayersBenchmark
             Console.WriteLine($"(batch {batch}: {clock.Elapsed.TotalSeconds:F1} s)");
             Console.Out.Flush();
         }
-        return failures == 0 ? 0 : 1;
+        return failures;
     }
 
     /// <summary>Warm-up, then timed training steps, their parts, and inference; prints RESULT lines.</summary>
@@ -45,7 +54,9 @@ internal static class LayersBenchmark
         using IBackend backend = options.CpuStandIn ? new CpuBackend() : new CudaBackend(0, new CudaBackendOptions { AllowTf32 = options.Tf32 });
         var gpu = backend as CudaBackend;
         long Workspace() => gpu?.WorkspaceBytes ?? 0;
-        var net = Presets.AlexNet();
+        var net = options.Network == CheckOptions.FashionNetwork ? Presets.AlexNetFashion() : Presets.AlexNet();
+        string suffix = options.Network == CheckOptions.FashionNetwork ? "-fashion" : "";
+        int classes = net.OutputShape[0];
         var root = RandomKeys.Root(1);
         var init = net.Init(RandomKeys.Initialisation(root), backend);
         using var optimizer = new SgdMomentum(init, 0.9f, 5e-4f);
@@ -53,7 +64,7 @@ internal static class LayersBenchmark
         Console.WriteLine($"{net}");
         var key = RandomKey.FromSeed(2012);
         using var x = Tensor.Uniform(key.Fold(1000), new Shape([batch, .. net.InputShape.Dims]), -1f, 1f, backend);
-        using var y = Tensor.FromArray([.. Enumerable.Range(0, batch).Select(i => (float)(i * 7919 % 1000))], new Shape(batch), backend);
+        using var y = Tensor.FromArray([.. Enumerable.Range(0, batch).Select(i => (float)(i * 7919 % classes))], new Shape(batch), backend);
         backend.Synchronize();
 
         Tensor Loss(TensorMap p, int step) => Ops.SoftmaxCrossEntropy(net.Apply(p, x, Mode.Train, RandomKeys.Dropout(root, 0, step)), y);
@@ -135,10 +146,10 @@ internal static class LayersBenchmark
         Console.WriteLine($"inference (Apply in eval mode): {inferMs:F2} ms/batch = {1000 * batch / inferMs:F1} images/s");
         if (gpu is not null)
             Console.WriteLine($"memory: train peak {Mib(trainPeak)} (buffers + cuDNN workspace {Mib(Workspace())}), inference peak {Mib(inferPeak)} (includes the optimiser's weights and velocities); reserved {Mib(gpu.ReservedBytes)}");
-        Console.WriteLine($"RESULT impl=alexnet.net-layers mode=train batch={batch} images_per_s={1000 * batch / trainMs:F1} ms_per_step={trainMs:F2} peak_mib={trainPeak / 1048576.0:F0}");
-        Console.WriteLine($"RESULT impl=alexnet.net-layers mode=infer batch={batch} images_per_s={1000 * batch / inferMs:F1} ms_per_step={inferMs:F2} peak_mib={inferPeak / 1048576.0:F0}");
-        Console.WriteLine($"RESULT impl=alexnet.net-layers-trainer mode=train batch={batch} images_per_s={1000 * batch / trainerMs:F1} ms_per_step={trainerMs:F2} peak_mib={trainPeak / 1048576.0:F0}");
-        Console.WriteLine($"PARTS impl=alexnet.net-layers batch={batch} step_ms={trainMs:F2} grad_ms={gradMs:F2} sgd_ms={sgdMs:F2} trainer_step_ms={trainerMs:F2} infer_ms={inferMs:F2}");
+        Console.WriteLine($"RESULT impl=alexnet.net-layers{suffix} config={Benchmark.Config(options)} tf32={Benchmark.Tf32(options)} mode=train batch={batch} images_per_s={1000 * batch / trainMs:F1} ms_per_step={trainMs:F2} peak_mib={trainPeak / 1048576.0:F0}");
+        Console.WriteLine($"RESULT impl=alexnet.net-layers{suffix} config={Benchmark.Config(options)} tf32={Benchmark.Tf32(options)} mode=infer batch={batch} images_per_s={1000 * batch / inferMs:F1} ms_per_step={inferMs:F2} peak_mib={inferPeak / 1048576.0:F0}");
+        Console.WriteLine($"RESULT impl=alexnet.net-layers-trainer{suffix} config={Benchmark.Config(options)} tf32={Benchmark.Tf32(options)} mode=train batch={batch} images_per_s={1000 * batch / trainerMs:F1} ms_per_step={trainerMs:F2} peak_mib={trainPeak / 1048576.0:F0}");
+        Console.WriteLine($"PARTS impl=alexnet.net-layers{suffix} tf32={Benchmark.Tf32(options)} batch={batch} step_ms={trainMs:F2} grad_ms={gradMs:F2} sgd_ms={sgdMs:F2} trainer_step_ms={trainerMs:F2} infer_ms={inferMs:F2}");
         return float.IsFinite(loss);
     }
 

@@ -7,9 +7,10 @@ using AlexNet.GpuCheck;
 
 // The GPU check: library and device facts, every kernel on the GPU against the CPU reference, and the AlexNet training
 // and inference benchmark. Each part is wrapped so one failure prints its exception and the next part still runs.
-// Usage: AlexNet.GpuCheck [--batch N]... [--steps N] [--warmup N] [--tf32] [--skip-equivalence] [--skip-benchmark] [--cpu-smoke]
+// Usage: AlexNet.GpuCheck [--batch N]... [--steps N] [--warmup N] [--tf32 | --both-precisions] [--profile] [--skip-equivalence] [--skip-benchmark] [--cpu-smoke]
 //        AlexNet.GpuCheck --train-check [--fmnist DIR] [--cpu-stand-in] [sizes, see CheckOptions]   (model-level training check)
-//        AlexNet.GpuCheck --layers-benchmark [--batch N]... [--cpu-stand-in]                        (Layers-path benchmark)
+//        AlexNet.GpuCheck --layers-benchmark [--batch N]... [--tf32 | --both-precisions] [--network alexnet|fashion] [--cpu-stand-in]            (Layers-path benchmark)
+//        AlexNet.GpuCheck --model-check [--compare-batch N] [--cpu-stand-in]                        (TF32 accuracy cost, placed towers)
 //        AlexNet.GpuCheck --nccl                                                                    (NCCL all-reduce, one rank)
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -18,8 +19,9 @@ if (args is ["--nccl"]) return NcclCheck.Run();
 var options = CheckOptions.Parse(args);
 int failures = 0;
 if (options.CpuSmoke) return Benchmark.CpuSmoke(options.Batches[0]);
-if ((options.TrainCheck || options.LayersBenchmark) && !options.CpuStandIn && !LibrariesReady()) return 2;
+if ((options.TrainCheck || options.LayersBenchmark || options.ModelCheck) && !options.CpuStandIn && !LibrariesReady()) return 2;
 if (options.TrainCheck) return TrainCheck.Run(options);
+if (options.ModelCheck) return ModelCheck.Run(options);
 if (options.LayersBenchmark) return LayersBenchmark.RunAll(options);
 
 Section("Libraries");
@@ -83,11 +85,14 @@ gpu.Dispose();
 
 if (!options.SkipBenchmark)
 {
-    foreach (int batch in options.Batches)
-    {
-        Section($"AlexNet benchmark, batch {batch}");
-        Guard($"batch {batch}", () => Benchmark.Run(batch, options));
-    }
+    foreach (var precision in options.BothPrecisions ? [options with { Tf32 = false }, options with { Tf32 = true }] : new[] { options })
+        foreach (int batch in options.Batches)
+        {
+            Section($"AlexNet benchmark, batch {batch}, TF32 {Benchmark.Tf32(precision)}");
+            Guard($"batch {batch}, TF32 {Benchmark.Tf32(precision)}", () => Benchmark.Run(batch, precision));
+            if (options.Profile && batch == options.Batches[0])
+                Guard($"profile, batch {batch}, TF32 {Benchmark.Tf32(precision)}", () => Benchmark.Profile(batch, precision));
+        }
 }
 
 Section("Done");
