@@ -144,6 +144,22 @@ internal sealed class KernelTimingBackend(IBackend inner) : IBackend
         Time($"maxpool bwd {g.Channels}×{g.InHeight}²", () => Inner.MaxPool2dBackward(In(x), In(y), In(dy), In(dx), g));
 
     /// <inheritdoc/>
+    public void AvgPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g) =>
+        Time($"avgpool fwd {g.Channels}×{g.InHeight}²", () => Inner.AvgPool2dForward(In(x), In(y), g));
+
+    /// <inheritdoc/>
+    public void AvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g) =>
+        Time($"avgpool bwd {g.Channels}×{g.InHeight}²", () => Inner.AvgPool2dBackward(In(dy), In(dx), g));
+
+    /// <inheritdoc/>
+    public void AdaptiveAvgPool2dForward(DeviceBuffer x, DeviceBuffer y, AdaptivePoolGeometry g) =>
+        Time($"adaptive avgpool fwd {g.Channels}×{g.InHeight}²", () => Inner.AdaptiveAvgPool2dForward(In(x), In(y), g));
+
+    /// <inheritdoc/>
+    public void AdaptiveAvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, AdaptivePoolGeometry g) =>
+        Time($"adaptive avgpool bwd {g.Channels}×{g.InHeight}²", () => Inner.AdaptiveAvgPool2dBackward(In(dy), In(dx), g));
+
+    /// <inheritdoc/>
     public void LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g) =>
         Time($"lrn fwd {g.Channels}×{g.Height}²", () => Inner.LrnForward(In(x), In(y), g));
 

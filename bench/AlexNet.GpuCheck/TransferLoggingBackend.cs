@@ -114,6 +114,18 @@ internal sealed class TransferLoggingBackend(IBackend inner, TransferLog log, st
         Inner.MaxPool2dBackward(In(x), In(y), In(dy), In(dx), g);
 
     /// <inheritdoc/>
+    public void AvgPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g) => Inner.AvgPool2dForward(In(x), In(y), g);
+
+    /// <inheritdoc/>
+    public void AvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g) => Inner.AvgPool2dBackward(In(dy), In(dx), g);
+
+    /// <inheritdoc/>
+    public void AdaptiveAvgPool2dForward(DeviceBuffer x, DeviceBuffer y, AdaptivePoolGeometry g) => Inner.AdaptiveAvgPool2dForward(In(x), In(y), g);
+
+    /// <inheritdoc/>
+    public void AdaptiveAvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, AdaptivePoolGeometry g) => Inner.AdaptiveAvgPool2dBackward(In(dy), In(dx), g);
+
+    /// <inheritdoc/>
     public void LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g) => Inner.LrnForward(In(x), In(y), g);
 
     /// <inheritdoc/>
