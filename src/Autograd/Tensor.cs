@@ -152,6 +152,18 @@ public sealed class Tensor : IDisposable
     /// <summary>The last tape that recorded an operation reading this unrecorded tensor (its backward may need it).</summary>
     internal Tape? ReadBy { get; set; }
 
+    /// <summary>A view of this tensor's storage with no tape and no ownership: operations on it are not recorded.</summary>
+    internal Tensor Detached() => new(Shape, Buffer, ownsBuffer: false);
+
+    /// <summary>Hands this unrecorded tensor's storage to a new owner; this tensor then reads as disposed.</summary>
+    internal DeviceBuffer Surrender()
+    {
+        var buffer = Buffer;
+        if (!_ownsBuffer || Tape is not null) throw new InvalidOperationException("Only a tensor that owns its storage and is not recorded can hand it over.");
+        _released = true;
+        return buffer;
+    }
+
     /// <summary>Releases the buffer regardless of tape ownership (the tape's own clean-up).</summary>
     internal void Release()
     {
