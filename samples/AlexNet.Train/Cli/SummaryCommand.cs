@@ -13,18 +13,20 @@ internal static class SummaryCommand
     public static Command Create()
     {
         var preset = new Option<string>("--preset", "-p") { Description = $"Network: {string.Join(", ", ModelPresets.Names)}", DefaultValueFactory = _ => ModelPresets.Fashion };
+        preset.AcceptOnlyFromAmong([.. ModelPresets.Names]);
         var towers = SharedOptions.Towers();
         var checkpoint = new Option<string?>("--checkpoint", "-c") { Description = "Show the network of this checkpoint (file or run folder) instead of a preset" };
         var json = new Option<bool>("--json") { Description = "Print the network as JSON" };
         var command = new Command("summary", "Print a network's layers, output shapes and parameter counts") { preset, towers, checkpoint, json };
         command.SetAction(parse =>
         {
+            var output = parse.InvocationConfiguration.Output;
             Network network;
             if (parse.GetValue(checkpoint) is { } path)
             {
                 var run = TrainingCheckpoint.Load(SharedOptions.ResolveCheckpoint(path), CpuBackend.Default);
                 network = run.Network;
-                Console.WriteLine($"checkpoint after epoch {run.State.EpochsDone}; classes: {string.Join(", ", run.ClassNames)}");
+                output.WriteLine($"checkpoint after epoch {run.State.EpochsDone}; classes: {string.Join(", ", run.ClassNames)}");
                 run.State.Parameters.DisposeAll();
                 run.State.Velocity.DisposeAll();
             }
@@ -39,7 +41,7 @@ internal static class SummaryCommand
                 };
                 network = ModelPresets.Create(name, input, name == ModelPresets.Paper ? 1000 : 10, parse.GetValue(towers));
             }
-            Console.WriteLine(parse.GetValue(json) ? network.ToJson() : network.Summary().ToString());
+            output.WriteLine(parse.GetValue(json) ? network.ToJson() : network.Summary().ToString());
             return 0;
         });
         return command;
