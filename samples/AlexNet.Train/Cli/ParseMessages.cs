@@ -19,12 +19,26 @@ internal static partial class ParseMessages
                 ? $"unknown option '{first}'; start with a command: {verbs} (see alexnet --help)"
                 : $"unknown command '{first}'; the commands are {verbs} (see alexnet --help)";
         }
-        return $"{Plain(parse.Errors[0].Message)} (see alexnet {command.Name} --help)";
+        var error = parse.Errors[0];
+        var symbol = error.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult o => o.Option.Name,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option.Name,
+            _ => null,
+        };
+        return $"{Plain(error.Message, symbol)} (see alexnet {command.Name} --help)";
     }
 
-    /// <summary>Replaces "as expected type 'System.Int32'" and its kin by what the option expects.</summary>
-    public static string Plain(string message)
+    /// <summary>Replaces "as expected type 'System.Int32'" and its kin by what the option expects, and puts a list of
+    /// accepted values on the one line.</summary>
+    public static string Plain(string message, string? symbol)
     {
+        var choice = Choice().Match(message);
+        if (choice.Success)
+        {
+            var allowed = Quoted().Matches(choice.Groups["list"].Value).Select(m => m.Groups[1].Value);
+            return $"{symbol ?? "the value"} must be one of {string.Join(", ", allowed)}, got '{choice.Groups["value"].Value}'.";
+        }
         var typed = TypeError().Match(message);
         if (typed.Success)
             return $"{typed.Groups["symbol"].Value} expects {Expected(typed.Groups["type"].Value)}, got '{typed.Groups["value"].Value}'.";
@@ -38,6 +52,12 @@ internal static partial class ParseMessages
         "System.Boolean" => "true or false",
         _ => "another kind of value",
     };
+
+    [GeneratedRegex(@"^Argument '(?<value>.*)' not recognized\. Must be one of:(?<list>.*)$", RegexOptions.Singleline)]
+    private static partial Regex Choice();
+
+    [GeneratedRegex(@"'([^']*)'")]
+    private static partial Regex Quoted();
 
     [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (option|argument|command) '(?<symbol>[^']*)' as expected type '(?<type>[^']*)'\.?$")]
     private static partial Regex TypeError();

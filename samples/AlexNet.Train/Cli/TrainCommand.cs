@@ -42,13 +42,12 @@ internal static class TrainCommand
             throw new CliException($"--data '{dataGiven}' is neither '{DataSources.FashionMnistName}' nor an existing folder.", 2);
 
         var last = RunRecorder.LastCheckpoint(folder);
-        if (resume && !File.Exists(last))
-            throw new CliException(Directory.Exists(folder)
-                ? $"Nothing to resume: '{last}' does not exist (the run stopped before its first epoch ended, or --output names another folder)."
-                : $"Nothing to resume: the run folder '{folder}' does not exist.");
-        if (!resume && (File.Exists(last) || Directory.Exists(last)))
+        if (resume && !Directory.Exists(folder)) throw new CliException($"Nothing to resume: the run folder '{folder}' does not exist.");
+        if (!resume && File.Exists(last))
             throw new CliException($"'{folder}' already holds a run; continue it with --resume or choose another --output.");
         using var folderLock = RunFolder.Prepare(folder, out int removed);
+        if (resume && !File.Exists(last))
+            throw new CliException($"Nothing to resume: '{last}' does not exist (the run stopped before its first epoch ended, or --output names another folder).");
         if (removed > 0) output.WriteLine($"removed {Plural(removed, "temporary file", "temporary files")} that an interrupted run left in {folder}");
 
         using var backend = Devices.Open(JobRanks.Device(parse.GetValue(o.Device)!), parse.GetValue(o.Threads));
@@ -78,6 +77,12 @@ internal static class TrainCommand
                 settings = settings with { Preset = settings.Preset.Length > 0 ? settings.Preset : set.DefaultPreset };
                 options = NewOptions(parse, o, set, settings.Preset);
             }
+            if (saved is not null && (!saved.ClassNames.SequenceEqual(set.Train.ClassNames) || saved.Statistics.Channels != set.Train.Channels
+                                      || saved.Statistics.Height != set.Train.Height || saved.Statistics.Width != set.Train.Width
+                                      || saved.Statistics.ImageCount != set.Train.Count))
+                throw new CliException($"The run in '{folder}' was trained on other data: {saved.Statistics.ImageCount} training images of {saved.ClassNames.Count} classes, "
+                                     + $"{saved.Statistics.Channels}×{saved.Statistics.Height}×{saved.Statistics.Width}, but '{settings.Data}' gives {set.Train.Count} of "
+                                     + $"{set.Train.ClassNames.Count} classes, {set.Train.Channels}×{set.Train.Height}×{set.Train.Width}.");
             if (options.BatchSize > set.Train.Count)
                 throw new CliException($"--batch-size {options.BatchSize} is larger than the {set.Train.Count} training images; use at most {set.Train.Count}.", 2);
             try

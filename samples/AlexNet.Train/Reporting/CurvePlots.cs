@@ -44,6 +44,15 @@ internal static class CurvePlots
 
     private static void Save(string path, string title, string yLabel, double[] x, params (string Label, IEnumerable<double> Values)[] series)
     {
+        var plot = Build(title, yLabel, x, series);
+        var temp = path + ".tmp.png";
+        plot.SavePng(temp, 900, 540);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The plot of some curves against the epoch, not yet rendered.</summary>
+    internal static Plot Build(string title, string yLabel, double[] x, params (string Label, IEnumerable<double> Values)[] series)
+    {
         var plot = new Plot();
         foreach (var (label, values) in series)
         {
@@ -55,8 +64,6 @@ internal static class CurvePlots
         plot.YLabel(yLabel);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.ShowLegend(Edge.Right);
-        var temp = path + ".tmp.png";
-        plot.SavePng(temp, 900, 540);
-        File.Move(temp, path, overwrite: true);
+        return plot;
     }
 }
