@@ -36,8 +36,7 @@ internal static class TrainCommand
         bool resume = parse.GetValue(o.Resume);
         string dataGiven = parse.GetValue(o.Data)!;
         var folder = parse.GetValue(o.Output) ?? Path.Combine("runs", Path.GetFileName(Path.TrimEndingDirectorySeparator(dataGiven)));
-        if (!resume && !o.IsGiven(parse, o.Preset)) ModelPresets.CheckTowers(DataSources.DefaultPresetOf(dataGiven), parse.GetValue(o.Towers));
-        else if (!resume) ModelPresets.CheckTowers(parse.GetValue(o.Preset)!, parse.GetValue(o.Towers));
+        if (!resume) ModelPresets.CheckTowers(parse.GetValue(o.Preset) ?? DataSources.DefaultPresetOf(dataGiven), parse.GetValue(o.Towers));
         if (!resume && dataGiven != DataSources.FashionMnistName && !Directory.Exists(dataGiven))
             throw new CliException($"--data '{dataGiven}' is neither '{DataSources.FashionMnistName}' nor an existing folder.", 2);
 
@@ -56,7 +55,7 @@ internal static class TrainCommand
         try
         {
             RunSettings settings;
-            TrainingOptions options;
+            TrainingOptions? options = null;
             if (resume)
             {
                 saved = TrainingCheckpoint.Load(last, backend);
@@ -67,12 +66,11 @@ internal static class TrainCommand
                 settings = new RunSettings(RunSettings.Normalise(dataGiven), Path.GetFullPath(parse.GetValue(o.FashionDirectory)!), parse.GetValue(o.Limit),
                                            parse.GetValue(o.Validation), parse.GetValue(o.Preset) ?? "", parse.GetValue(o.Towers),
                                            parse.GetValue(o.RawPixels), parse.GetValue(o.TenCropTest));
-                options = null!;
             }
 
             var set = DataSources.Open(settings.Data, settings.FashionDirectory, settings.Validation, resume ? saved!.Options.Seed : parse.GetValue(o.Seed), threads, error);
             set = DataSources.Limit(set, settings.Limit);
-            if (!resume)
+            if (options is null)
             {
                 settings = settings with { Preset = settings.Preset.Length > 0 ? settings.Preset : set.DefaultPreset };
                 options = NewOptions(parse, o, set, settings.Preset);
