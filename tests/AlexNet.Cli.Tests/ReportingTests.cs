@@ -1,4 +1,7 @@
+using AlexNet.Facade.Augmentation;
+using AlexNet.Facade.Data;
 using AlexNet.Facade.Training;
+using AlexNet.Layers;
 using AlexNet.Train.Reporting;
 using Xunit;
 
@@ -35,5 +38,24 @@ public sealed class ReportingTests
         // The legend is drawn in a panel outside the data area, not over it.
         Assert.False(plot.Legend.IsVisible);
         Assert.Contains(plot.Axes.GetPanels(), p => p is ScottPlot.Panels.LegendPanel);
+    }
+
+    [Fact]
+    public void ANewBestIsWrittenBeforeLastSoAKilledWriteNeverLeavesLastWithoutBest()
+    {
+        using var dir = new TempFolder();
+        var network = Presets.AlexNetFashion(1, 28, 2, 1);
+        var options = new TrainingOptions { Augmentation = AugmentationOptions.None(28), Epochs = 2, BatchSize = 2 };
+        int[] labels = [0, 1, 0, 1];
+        var statistics = DatasetStatistics.Compute(new InMemoryImageDataset(TinyData.Pixels(labels, 1), labels, 1, 28, 28, ["a", "b"]), 1);
+        var record = Epoch(1, 0.5);
+        var state = TrainingState.Start(network.Init(RandomKeys.Initialisation(RandomKeys.Root(1))), options) with { EpochsDone = 1, History = [record] };
+        // last.ckpt cannot be written (a folder has its name): the write that fails must be the second one.
+        Directory.CreateDirectory(dir["last.ckpt"]);
+        var recorder = new RunRecorder(dir.Path, network, options, statistics, ["a", "b"], new Dictionary<string, string>(),
+                                       new PlainProgress(2, () => null, TimeSpan.FromHours(1), TextWriter.Null));
+        Assert.ThrowsAny<IOException>(() => recorder.EpochCompleted(record, state));
+        Assert.True(File.Exists(dir["best.ckpt"]));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp")); // the failed write left no temporary file
     }
 }
