@@ -44,7 +44,9 @@ internal static class TrainCommand
         if (resume && !Directory.Exists(folder)) throw new CliException($"Nothing to resume: the run folder '{folder}' does not exist.");
         if (!resume && File.Exists(last))
             throw new CliException($"'{folder}' already holds a run; continue it with --resume or choose another --output.");
-        using var folderLock = RunFolder.Prepare(folder, out int removed);
+        // Rank 0 of an MPI job writes the outputs; it alone checks, locks and cleans the folder.
+        int removed = 0;
+        using var folderLock = MpiLaunch.WorldRank == 0 ? RunFolder.Prepare(folder, out removed) : null;
         if (resume && !File.Exists(last))
             throw new CliException($"Nothing to resume: '{last}' does not exist (the run stopped before its first epoch ended, or --output names another folder).");
         if (removed > 0) output.WriteLine($"removed {Plural(removed, "temporary file", "temporary files")} that an interrupted run left in {folder}");
