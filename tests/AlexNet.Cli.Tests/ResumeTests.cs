@@ -102,4 +102,15 @@ public sealed class ResumeTests
             Cli.Fails(1, ["train", "--resume", "-o", run, "-e", "2", "--data", dir["img"]], "was trained on other data");
         }
     }
+
+    [Fact]
+    public void ARunWhoseScheduleEndedHasNothingToContinue()
+    {
+        using var dir = new TempFolder();
+        TinyData.Fashion(dir["fm"]);
+        var settings = new AlexNet.Train.Cli.RunSettings("fashion-mnist", dir["fm"], 0, 10, "fashion", 1, false, false);
+        TinyData.Checkpoint(Path.Combine(dir["run"], "last.ckpt"), [.. AlexNet.Facade.Data.FashionMnist.ClassNames],
+                            state: s => s with { EpochsDone = 3, Finished = true }, metadata: settings.ToMetadata());
+        Cli.Fails(1, ["train", "--resume", "-o", dir["run"], "-e", "10"], "The learning-rate schedule already ended the run", "alexnet evaluate -c");
+    }
 }

@@ -127,7 +127,8 @@ internal static class TinyData
     /// <summary>A training checkpoint of an untrained single-tower fashion network for 28×28 grey images, written
     /// through the library: <paramref name="classes"/> as its class names (which may disagree with its outputs when
     /// <paramref name="outputs"/> is given), and NaN weights in conv1 when asked.</summary>
-    public static string Checkpoint(string path, string[] classes, bool nanWeights = false, int? outputs = null)
+    public static string Checkpoint(string path, string[] classes, bool nanWeights = false, int? outputs = null,
+                                    Func<TrainingState, TrainingState>? state = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var network = Presets.AlexNetFashion(1, 28, outputs ?? classes.Length, 1);
         var options = new TrainingOptions { Augmentation = AugmentationOptions.None(28), Epochs = 1, BatchSize = 2 };
@@ -141,7 +142,8 @@ internal static class TinyData
         int[] labels = [.. Enumerable.Range(0, 4).Select(i => i % Math.Max(1, classes.Length))];
         var images = new InMemoryImageDataset(Pixels(labels, 3), labels, 1, 28, 28, classes.Length > 0 ? classes : ["a"]);
         var statistics = DatasetStatistics.Compute(images, 1);
-        TrainingCheckpoint.Save(path, new TrainingRun(network, TrainingState.Start(parameters, options), options, statistics, classes));
+        var start = TrainingState.Start(parameters, options);
+        TrainingCheckpoint.Save(path, new TrainingRun(network, state is null ? start : state(start), options, statistics, classes, metadata));
         return path;
     }
 
