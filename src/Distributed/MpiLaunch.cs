@@ -18,6 +18,10 @@ public static class MpiLaunch
     /// <summary>This process's rank among those on the same machine (0 when unknown): one GPU per local rank.</summary>
     public static int LocalRank => Integer("OMPI_COMM_WORLD_LOCAL_RANK") ?? Integer("MPI_LOCALRANKID") ?? 0;
 
+    /// <summary>This process's rank in the whole job as the launcher announced it (0 when unknown or not launched by
+    /// MPI), known before MPI is initialised: rank 0 alone prepares the files the job writes.</summary>
+    public static int WorldRank => Integer("OMPI_COMM_WORLD_RANK") ?? Integer("PMIX_RANK") ?? Integer("PMI_RANK") ?? 0;
+
     private static string? Variable(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 

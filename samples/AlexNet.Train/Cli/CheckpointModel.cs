@@ -26,10 +26,22 @@ internal sealed class CheckpointModel : IDisposable
     /// <summary>The forward pass.</summary>
     public ModelFunction Model { get; }
 
-    /// <summary>Loads a checkpoint file or a run folder's best.ckpt onto a device.</summary>
-    /// <exception cref="CliException">There is no checkpoint there.</exception>
-    public static CheckpointModel Load(string checkpoint, IBackend backend) =>
-        new(TrainingCheckpoint.Load(SharedOptions.ResolveCheckpoint(checkpoint), backend));
+    /// <summary>Loads a checkpoint file or a run folder's best.ckpt onto a device and checks that its weights are finite.</summary>
+    /// <exception cref="CliException">There is no checkpoint there, or a weight is NaN or infinite (its outputs would be
+    /// meaningless).</exception>
+    public static CheckpointModel Load(string checkpoint, IBackend backend)
+    {
+        var path = SharedOptions.ResolveCheckpoint(checkpoint);
+        var model = new CheckpointModel(TrainingCheckpoint.Load(path, backend));
+        foreach (var (name, tensor) in model.Run.State.Parameters)
+        {
+            if (Evaluator.AllFinite(tensor.ToArray())) continue;
+            model.Dispose();
+            throw new CliException($"The weights in '{path}' are not finite (NaN or infinite values in '{name}'), so its outputs are not finite either; "
+                                 + "use an earlier checkpoint of the run or train again.");
+        }
+        return model;
+    }
 
     /// <summary>Releases the tensors.</summary>
     public void Dispose()

@@ -25,12 +25,13 @@ internal static class DataSources
     /// on the test set, which then is not held out).</param>
     /// <param name="seed">Seed of the hold-out split.</param>
     /// <param name="threads">Decoding threads for folders.</param>
+    /// <param name="error">Where the Fashion-MNIST installer reports.</param>
     /// <exception cref="CliException">The data is missing or unusable.</exception>
-    public static DataSet Open(string data, string fashionDirectory, int validationCount, long seed, int threads)
+    public static DataSet Open(string data, string fashionDirectory, int validationCount, long seed, int threads, TextWriter error)
     {
         if (data == FashionMnistName)
         {
-            FashionMnistInstaller.Ensure(fashionDirectory);
+            FashionMnistInstaller.Ensure(fashionDirectory, error);
             var (train, test) = FashionMnist.Load(fashionDirectory);
             if (validationCount < 0 || validationCount >= train.Count)
                 throw new CliException($"--validation must be in [0, {train.Count}), got {validationCount}.", 2);
@@ -107,9 +108,34 @@ internal static class DataSources
     /// <summary>The preset and augmentation for a folder's images: the cifar preset on 28×28 crops for small colour
     /// photographs (shorter than 64 pixels), the paper's preset and recipe otherwise.</summary>
     public static (AugmentationOptions Augmentation, string Preset) FolderDefaults(IImageDataset train) =>
-        train.Channels == 3 && train.Height < 64
+        IsSmallColour(train.Channels, train.Height)
             ? (AugmentationOptions.Paper with { CropSize = CifarCrop(train.Height) }, ModelPresets.Cifar)
             : (AugmentationOptions.Paper, ModelPresets.Paper);
+
+    private static bool IsSmallColour(int channels, int height) => channels == 3 && height < 64;
+
+    /// <summary>The preset <c>train</c> uses for <paramref name="data"/> without <c>--preset</c>, found without decoding
+    /// the data (from a store's header or a folder's first image), so that options can be checked against it first.</summary>
+    public static string DefaultPresetOf(string data)
+    {
+        if (data == FashionMnistName) return ModelPresets.Fashion;
+        if (!Directory.Exists(data)) return ModelPresets.Paper;
+        var store = PrepareCommand.StorePath(data, "train");
+        if (File.Exists(store))
+        {
+            try
+            {
+                using var opened = ImageStore.Open(store);
+                return IsSmallColour(opened.Channels, opened.Height) ? ModelPresets.Cifar : ModelPresets.Paper;
+            }
+            catch (InvalidDataException)
+            {
+                return ModelPresets.Paper; // opening the data reports the damage
+            }
+        }
+        var train = Path.Combine(data, "train");
+        return Directory.Exists(train) && IsSmallColour(3, NativeSize(train)) ? ModelPresets.Cifar : ModelPresets.Paper;
+    }
 
     /// <summary>The crop of a small image in the paper's proportion (224 of 256): 28 of 32.</summary>
     private static int CifarCrop(int size) => Math.Max(1, (int)Math.Round(size * 224.0 / 256));
@@ -153,21 +179,23 @@ internal static class DataSources
     /// <summary>Opens one split for evaluation: <c>test</c> or <c>train</c> (the whole training files or folder), a folder's
     /// images decoded at <paramref name="size"/> (the checkpoint's).</summary>
     /// <exception cref="CliException">The data or the split is missing.</exception>
-    public static IImageDataset OpenSplit(string data, string fashionDirectory, string split, IReadOnlyList<string> classNames, int size, int threads)
+    public static IImageDataset OpenSplit(string data, string fashionDirectory, string split, IReadOnlyList<string> classNames, int size, int threads, TextWriter error)
     {
         if (split is not ("test" or "train" or "val"))
             throw new CliException($"--split must be test, val or train, got '{split}'.", 2);
         if (data == FashionMnistName)
         {
             if (split == "val") throw new CliException("Fashion-MNIST has no separate validation files; use --split test or train.", 2);
-            FashionMnistInstaller.Ensure(fashionDirectory);
+            FashionMnistInstaller.Ensure(fashionDirectory, error);
             var (train, test) = FashionMnist.Load(fashionDirectory);
             return split == "test" ? test : train;
         }
         var store = PrepareCommand.StorePath(data, split);
         if (File.Exists(store)) return ImageStore.Open(store);
+        if (!Directory.Exists(data))
+            throw new CliException($"--data '{data}' is neither '{FashionMnistName}' nor an existing folder.", 2);
         var folder = Path.Combine(data, split);
-        if (!Directory.Exists(folder)) throw new CliException($"'{folder}' does not exist.");
+        if (!Directory.Exists(folder)) throw new CliException($"'{data}' has no {split}/ folder and no {split}.store to evaluate on.");
         return ImageFolderDataset.Open(folder, size, classNames, threads: threads);
     }
 

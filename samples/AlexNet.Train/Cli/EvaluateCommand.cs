@@ -15,6 +15,7 @@ internal static class EvaluateCommand
         var data = SharedOptions.Data();
         var fashionDir = SharedOptions.FashionDirectory();
         var split = new Option<string>("--split") { Description = "test, val (folders only) or train", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong("test", "val", "train");
         var tenCrop = SharedOptions.TenCrop();
         var batch = SharedOptions.BatchSize(250);
         var device = SharedOptions.Device();
@@ -25,18 +26,20 @@ internal static class EvaluateCommand
         };
         command.SetAction(parse =>
         {
+            var output = parse.InvocationConfiguration.Output;
             using var backend = Devices.Open(parse.GetValue(device)!, parse.GetValue(threads));
             using var model = CheckpointModel.Load(parse.GetValue(checkpoint)!, backend);
-            var set = DataSources.OpenSplit(parse.GetValue(data)!, parse.GetValue(fashionDir)!, parse.GetValue(split)!, model.Run.ClassNames, model.Transform.Height, parse.GetValue(threads));
+            var set = DataSources.OpenSplit(parse.GetValue(data)!, parse.GetValue(fashionDir)!, parse.GetValue(split)!, model.Run.ClassNames, model.Transform.Height, parse.GetValue(threads), parse.InvocationConfiguration.Error);
             if (!set.ClassNames.SequenceEqual(model.Run.ClassNames) || set.Channels != model.Transform.Channels
                 || set.Height != model.Transform.Height || set.Width != model.Transform.Width)
                 throw new CliException("The data does not match the checkpoint (classes or image size differ).");
             bool ten = parse.GetValue(tenCrop);
             int size = parse.GetValue(batch);
-            if (size < 1) throw new CliException($"--batch-size must be ≥ 1, got {size}.", 2);
             var clock = Stopwatch.StartNew();
             var r = Evaluator.Evaluate(model.Model, model.Run.State.Parameters, set, model.Transform, ten, ten ? Math.Max(1, size / 10) : size, backend);
-            Console.WriteLine($"{parse.GetValue(split)} ({r.Count} images, {(ten ? "ten crops" : "centre crop")}): accuracy {r.Accuracy:F4}, top-1 error {Format.Percent(r.Top1Error)}, top-5 error {Format.Percent(r.Top5Error)}, loss {Format.Number(r.Loss)} ({clock.Elapsed.TotalSeconds:F0} s)");
+            if (r.NonFiniteCount > 0)
+                throw new CliException($"The checkpoint's outputs are not finite (NaN or infinite) for {r.NonFiniteCount} of {r.Count} images, so it cannot be evaluated; use an earlier checkpoint of the run or train again.");
+            output.WriteLine($"{parse.GetValue(split)} ({r.Count} images, {(ten ? "ten crops" : "centre crop")}): accuracy {r.Accuracy:F4}, top-1 error {Format.Percent(r.Top1Error)}, top-5 error {Format.Percent(r.Top5Error)}, loss {Format.Number(r.Loss)} ({clock.Elapsed.TotalSeconds:F0} s)");
             return 0;
         });
         return command;

@@ -38,8 +38,8 @@ internal static class ExportCommand
                 network.ExportOnnx(path, parameters, softmax, metadata);
                 var output = network.Lower().Steps[^1].Output;
                 string outputName = softmax && network.Layers[^1] is Softmax ? "probabilities" : "logits";
-                Console.WriteLine($"wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB): 'input' [N, {string.Join(", ", network.InputShape.Dims)}] → '{outputName}' [N, {string.Join(", ", output.Dims)}]");
-                if (metadata.TryGetValue("preprocessing", out var preprocessing)) Console.WriteLine($"preprocessing (in the model's metadata): {preprocessing}");
+                parse.InvocationConfiguration.Output.WriteLine($"wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB): 'input' [N, {string.Join(", ", network.InputShape.Dims)}] → '{outputName}' [N, {string.Join(", ", output.Dims)}]");
+                if (metadata.TryGetValue("preprocessing", out var preprocessing)) parse.InvocationConfiguration.Output.WriteLine($"preprocessing (in the model's metadata): {preprocessing}");
                 return 0;
             }
             finally

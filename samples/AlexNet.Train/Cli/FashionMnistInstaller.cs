@@ -11,7 +11,7 @@ internal static class FashionMnistInstaller
 
     /// <summary>Returns when the files are in <paramref name="directory"/>.</summary>
     /// <exception cref="CliException">They are missing and could not be installed (the message gives the command).</exception>
-    public static void Ensure(string directory)
+    public static void Ensure(string directory, TextWriter error)
     {
         if (FashionMnist.IsPresent(directory)) return;
         bool standard = Path.GetFullPath(directory).TrimEnd('/') == FashionMnist.DefaultDirectory;
@@ -20,7 +20,7 @@ internal static class FashionMnistInstaller
         bool canInstall = OperatingSystem.IsLinux() && Environment.UserName == "root" && File.Exists("/usr/bin/apt-get");
         if (!canInstall)
             throw new CliException($"Fashion-MNIST is not installed. Install it with: sudo sh -c '{Command}'");
-        Console.Error.WriteLine($"Fashion-MNIST is not installed; installing the Debian package {FashionMnist.DebianPackage} …");
+        error.WriteLine($"Fashion-MNIST is not installed; installing the Debian package {FashionMnist.DebianPackage} …");
         if (!Run("apt-get", $"install -y {FashionMnist.DebianPackage}"))
         {
             Run("apt-get", "update");

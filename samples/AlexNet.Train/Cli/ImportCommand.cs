@@ -53,7 +53,7 @@ internal static class ImportCommand
                 ? ReadNameMap(mapFile)
                 : name == Torchvision ? Presets.TorchvisionAlexNetNames : null;
             var written = SafeTensorsImport.SaveAsCheckpoint(source, network, parse.GetValue(output)!, map, names);
-            Console.WriteLine($"imported {header.Entries.Count} tensors ({network.ParameterCount:N0} parameters) from {source} into {name} {network.InputShape} → {network.OutputShape}; " +
+            parse.InvocationConfiguration.Output.WriteLine($"imported {header.Entries.Count} tensors ({network.ParameterCount:N0} parameters) from {source} into {name} {network.InputShape} → {network.OutputShape}; " +
                               $"wrote {parse.GetValue(output)}{(written is null ? " (no class names)" : $" with {written.Count} class names")}");
             return 0;
         });

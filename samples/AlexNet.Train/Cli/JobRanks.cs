@@ -20,7 +20,7 @@ internal static class JobRanks
     /// process of the MPI job, through MPI for CPU tensors and through NCCL for a GPU.</summary>
     /// <exception cref="CliException">Open MPI or NCCL is missing, or MPI could not start. When NCCL fails to set up for
     /// another reason, the whole job is ended.</exception>
-    public static ICommunicator Join(IBackend backend)
+    public static ICommunicator Join(IBackend backend, TextWriter error)
     {
         if (!MpiLaunch.IsLaunched) return SingleProcessCommunicator.Instance;
         MpiCommunicator mpi;
@@ -45,7 +45,7 @@ internal static class JobRanks
         catch (DistributedException e)
         {
             // NCCL's setup is collective and may have failed on this rank alone: end the job rather than wait in MPI_Finalize.
-            Console.Error.WriteLine($"error on rank {mpi.Rank} of {mpi.Size} (ending the job): NCCL could not join the ranks' GPUs " +
+            error.WriteLine($"error on rank {mpi.Rank} of {mpi.Size} (ending the job): NCCL could not join the ranks' GPUs " +
                                     $"(each rank needs a GPU of its own: pass --device cuda, not cuda:N): {e.Message.Split('\n')[0].Trim()}");
             mpi.AbortJob(1);
             throw;
@@ -53,14 +53,13 @@ internal static class JobRanks
     }
 
     /// <summary>
-    /// Runs <paramref name="train"/> as this rank: ranks other than 0 print nothing on standard output, and an error
-    /// on a rank of a job is printed with the rank's number and then ends every process of the job (<c>MPI_Abort</c>),
+    /// Runs <paramref name="train"/> as this rank (the caller gives ranks other than 0 no output), and an error on a
+    /// rank of a job is printed with the rank's number and then ends every process of the job (<c>MPI_Abort</c>),
     /// except ranks started differently, which every rank finds together and reports as a <see cref="CliException"/>.
     /// </summary>
-    public static int Run(ICommunicator communicator, Func<int> train)
+    public static int Run(ICommunicator communicator, TextWriter error, Func<int> train)
     {
         if (communicator.Size == 1) return train();
-        if (communicator.Rank != 0) Console.SetOut(TextWriter.Null);
         try
         {
             return train();
@@ -73,7 +72,7 @@ internal static class JobRanks
         {
             // Only a mismatch is known to be raised on every rank at once; any other error may be this rank's alone, and
             // finishing MPI normally would then wait for ranks that wait for this one. Ending the job is always safe.
-            Console.Error.WriteLine($"error on rank {communicator.Rank} of {communicator.Size} (ending the job): {e.Message.Split('\n')[0].Trim()}");
+            error.WriteLine($"error on rank {communicator.Rank} of {communicator.Size} (ending the job): {e.Message.Split('\n')[0].Trim()}");
             communicator.AbortJob(1);
             throw;
         }

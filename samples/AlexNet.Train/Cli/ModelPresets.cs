@@ -33,25 +33,53 @@ internal static class ModelPresets
     /// 3 for the cifar preset, whose noisier validation error dropped the rate too early with 2 (docs/training.md).</summary>
     public static int Patience(string name) => name == Cifar ? 3 : 2;
 
+    private static Network Build(string name, Shape input, int classes, int towers) => name switch
+    {
+        Paper => Presets.AlexNet(input[0], input[1], classes, towers),
+        Small => Presets.AlexNetSmall(input[0], input[1], classes, towers),
+        Fashion => Presets.AlexNetFashion(input[0], input[1], classes, towers),
+        _ => Presets.AlexNetCifar(input[0], input[1], classes, towers),
+    };
+
+    private static bool Fits(string name, Shape input, int classes, int towers)
+    {
+        try
+        {
+            Build(name, input, classes, towers);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Checks, before any data is read, that the preset divides into <paramref name="towers"/> towers (by
+    /// building it for its usual input; nothing is allocated).</summary>
+    /// <exception cref="CliException">It does not (exit 2).</exception>
+    public static void CheckTowers(string name, int towers)
+    {
+        var input = name switch { Paper => new Shape(3, 227, 227), Cifar => new Shape(3, 28, 28), _ => new Shape(1, 28, 28) };
+        Create(name, input, 10, towers);
+    }
+
     /// <summary>Builds the network for images of <paramref name="input"/> [C, H, W] (after cropping).</summary>
     /// <exception cref="CliException">The name is unknown or the network does not fit the input.</exception>
     public static Network Create(string name, Shape input, int classes, int towers)
     {
-        int channels = input[0], size = input[1];
+        if (!Names.Contains(name)) throw new CliException($"--preset must be one of {string.Join(", ", Names)}; got '{name}'.", 2);
         try
         {
-            return name switch
-            {
-                Paper => Presets.AlexNet(channels, size, classes, towers),
-                Small => Presets.AlexNetSmall(channels, size, classes, towers),
-                Fashion => Presets.AlexNetFashion(channels, size, classes, towers),
-                Cifar => Presets.AlexNetCifar(channels, size, classes, towers),
-                _ => throw new CliException($"--preset must be one of {string.Join(", ", Names)}; got '{name}'.", 2),
-            };
+            return Build(name, input, classes, towers);
+        }
+        catch (ArgumentException e) when (e.ParamName == "towers")
+        {
+            var fitting = Enumerable.Range(1, 16).Where(t => Fits(name, input, classes, t));
+            throw new CliException($"--towers {towers} does not suit the {name} preset: {CliApp.Message(e)} Towers that fit: {string.Join(", ", fitting)}.", 2);
         }
         catch (ArgumentException e)
         {
-            throw new CliException($"Preset '{name}' does not fit {input} images: {e.Message}");
+            throw new CliException($"Preset '{name}' does not fit {input} images: {CliApp.Message(e)}");
         }
     }
 }

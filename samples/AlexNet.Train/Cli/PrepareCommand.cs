@@ -20,17 +20,17 @@ internal static class PrepareCommand
     {
         var data = new Option<string>("--data", "-d") { Description = "Folder with train/ and optionally val/ and test/ sub-folders of <class>/*.jpg|png", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Folder that receives train.store (and val.store, test.store)", Required = true };
-        var size = new Option<int>("--size") { Description = "Side of the stored squares: shorter side scaled to it, centre kept", DefaultValueFactory = _ => 256 };
-        var threads = new Option<int>("--threads") { Description = "Decoding threads (0: one per core)", DefaultValueFactory = _ => 0 };
+        var size = new Option<int>("--size") { Description = "Side of the stored squares: shorter side scaled to it, centre kept", DefaultValueFactory = _ => 256 }
+            .Require(v => v is >= 1 and <= 65535, "in [1, 65535]");
+        var threads = new Option<int>("--threads") { Description = "Decoding threads (0: one per core)", DefaultValueFactory = _ => 0 }.AtLeast(0, " (0: one per core)");
         var command = new Command("prepare", "Decode an image folder once into image stores that training streams from disk") { data, output, size, threads };
-        command.SetAction(parse => Run(parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(size), parse.GetValue(threads)));
+        command.SetAction(parse => Run(parse.GetValue(data)!, parse.GetValue(output)!, parse.GetValue(size), parse.GetValue(threads), parse.InvocationConfiguration.Output));
         return command;
     }
 
-    private static int Run(string data, string output, int size, int threads)
+    private static int Run(string data, string output, int size, int threads, TextWriter console)
     {
-        if (size is < 1 or > 65535) throw new CliException($"--size must be in [1, 65535], got {size}.", 2);
-        if (threads < 0) throw new CliException($"--threads must be ≥ 0, got {threads}.", 2);
+        if (File.Exists(output)) throw new CliException($"--output '{output}' is a file; prepare writes its stores into a folder.", 2);
         if (!Directory.Exists(data)) throw new CliException($"--data '{data}' is not a folder.", 2);
         if (!Directory.Exists(Path.Combine(data, "train")))
             throw new CliException($"'{data}' has no train/ sub-folder; prepare expects {data}/train/<class>/*.jpg|png (and optionally val/ and test/).");
@@ -45,16 +45,16 @@ internal static class PrepareCommand
         }
         Directory.CreateDirectory(output);
         int workers = threads > 0 ? threads : Environment.ProcessorCount;
-        Console.WriteLine($"preparing {string.Join(", ", listings.Select(l => $"{l.Split} ({l.Listing.Files.Count:N0} files)"))} of {listings[0].Listing.ClassNames.Count} classes at {size}×{size} on {workers} threads into '{output}'");
+        console.WriteLine($"preparing {string.Join(", ", listings.Select(l => $"{l.Split} ({l.Listing.Files.Count:N0} files)"))} of {listings[0].Listing.ClassNames.Count} classes at {size}×{size} on {workers} threads into '{output}'");
         foreach (var (split, listing) in listings)
         {
             PreparedStore result;
-            using (var progress = new PrepareProgress(split, listing.Files.Count))
+            using (var progress = new PrepareProgress(split, listing.Files.Count, console))
                 result = ImageStore.Prepare(listing, StorePath(output, split), size, threads, progress.Report);
-            Console.WriteLine($"{split}: {result.Count:N0} images, {result.Skipped.Count:N0} skipped, {result.Elapsed.TotalSeconds:F1} s, "
+            console.WriteLine($"{split}: {result.Count:N0} images, {result.Skipped.Count:N0} skipped, {result.Elapsed.TotalSeconds:F1} s, "
                             + $"{result.ImagesPerSecond:N0} images/s ({result.ImagesPerSecond / workers:N0} per thread) -> {result.Path}");
-            foreach (var skipped in result.Skipped.Take(5)) Console.WriteLine($"  skipped {split}/{skipped.Path}: {skipped.Reason}");
-            if (result.Skipped.Count > 5) Console.WriteLine($"  … and {result.Skipped.Count - 5:N0} more (listed in the store)");
+            foreach (var skipped in result.Skipped.Take(5)) console.WriteLine($"  skipped {split}/{skipped.Path}: {skipped.Reason}");
+            if (result.Skipped.Count > 5) console.WriteLine($"  … and {result.Skipped.Count - 5:N0} more (listed in the store)");
         }
         return 0;
     }

@@ -13,20 +13,34 @@ internal static class SummaryCommand
     public static Command Create()
     {
         var preset = new Option<string>("--preset", "-p") { Description = $"Network: {string.Join(", ", ModelPresets.Names)}", DefaultValueFactory = _ => ModelPresets.Fashion };
+        preset.AcceptOnlyFromAmong([.. ModelPresets.Names]);
         var towers = SharedOptions.Towers();
         var checkpoint = new Option<string?>("--checkpoint", "-c") { Description = "Show the network of this checkpoint (file or run folder) instead of a preset" };
         var json = new Option<bool>("--json") { Description = "Print the network as JSON" };
         var command = new Command("summary", "Print a network's layers, output shapes and parameter counts") { preset, towers, checkpoint, json };
         command.SetAction(parse =>
         {
+            var output = parse.InvocationConfiguration.Output;
             Network network;
             if (parse.GetValue(checkpoint) is { } path)
             {
-                var run = TrainingCheckpoint.Load(SharedOptions.ResolveCheckpoint(path), CpuBackend.Default);
-                network = run.Network;
-                Console.WriteLine($"checkpoint after epoch {run.State.EpochsDone}; classes: {string.Join(", ", run.ClassNames)}");
-                run.State.Parameters.DisposeAll();
-                run.State.Velocity.DisposeAll();
+                var file = SharedOptions.ResolveCheckpoint(path);
+                var (stored, parameters, metadata) = Checkpoint.Load(file, CpuBackend.Default);
+                parameters.DisposeAll();
+                network = stored;
+                if (metadata.ContainsKey("train.options"))
+                {
+                    var run = TrainingCheckpoint.Load(file, CpuBackend.Default);
+                    output.WriteLine($"checkpoint after epoch {run.State.EpochsDone}; classes: {string.Join(", ", run.ClassNames)}");
+                    run.State.Parameters.DisposeAll();
+                    run.State.Velocity.DisposeAll();
+                }
+                else
+                {
+                    // A model checkpoint (alexnet import): weights and network only.
+                    var classes = SafeTensorsImport.ClassNamesOf(metadata, file);
+                    output.WriteLine($"model checkpoint (imported, not trained here); {(classes is null ? "no class names" : $"{classes.Count} classes")}");
+                }
             }
             else
             {
@@ -39,7 +53,7 @@ internal static class SummaryCommand
                 };
                 network = ModelPresets.Create(name, input, name == ModelPresets.Paper ? 1000 : 10, parse.GetValue(towers));
             }
-            Console.WriteLine(parse.GetValue(json) ? network.ToJson() : network.Summary().ToString());
+            output.WriteLine(parse.GetValue(json) ? network.ToJson() : network.Summary().ToString());
             return 0;
         });
         return command;

@@ -14,173 +14,173 @@ namespace AlexNet.Train.Cli;
 
 /// <summary><c>alexnet train</c>: trains with the paper's recipe, prints progress, keeps checkpoints, logs and plots
 /// in the output folder, and ends with the test accuracy.</summary>
+/// <remarks>Every option is checked while parsing; the output folder before the data is read; the data against the
+/// batch size before anything is computed. <c>--resume</c> restores every setting that defines the run from the
+/// checkpoint (<see cref="ResumeSettings"/>).</remarks>
 internal static class TrainCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var data = SharedOptions.Data();
-        var fashionDir = SharedOptions.FashionDirectory();
-        var device = SharedOptions.Device();
-        var threads = SharedOptions.Threads();
-        var batch = SharedOptions.BatchSize(128);
-        var preset = new Option<string?>("--preset", "-p") { Description = $"Network: {string.Join(", ", ModelPresets.Names)} (default: fashion for Fashion-MNIST, cifar for small colour images such as CIFAR-10, alexnet for other folders)" };
-        var towers = SharedOptions.Towers();
-        var epochs = new Option<int>("--epochs", "-e") { Description = "Most epochs", DefaultValueFactory = _ => 100 };
-        var minutes = new Option<double>("--minutes", "-m") { Description = "Time budget in minutes for training and validation (0: none); no epoch starts that would end after it", DefaultValueFactory = _ => 10 };
-        var lr = new Option<float?>("--lr") { Description = "Initial learning rate (default: the paper's 0.01; 0.02 for the cifar preset)" };
-        var momentum = new Option<float>("--momentum") { Description = "Momentum", DefaultValueFactory = _ => 0.9f };
-        var decay = new Option<float>("--weight-decay") { Description = "Weight decay", DefaultValueFactory = _ => 5e-4f };
-        var patience = new Option<int?>("--patience") { Description = "Epochs without a new best validation error before the learning rate is divided by 10 (default 2; 3 for the cifar preset)" };
-        var finalDrop = new Option<int>("--final-drop-epochs") { Description = "With a time budget: divide the learning rate once when only this many epochs fit and no plateau has dropped it yet (0: off)", DefaultValueFactory = _ => 2 };
-        var raw = new Option<bool>("--raw-pixels") { Description = "Feed pixel values minus the mean unscaled, as the paper (default for the alexnet presets); otherwise the fashion preset scales them to unit variance" };
-        var drops = new Option<int>("--max-drops") { Description = "Most learning-rate drops; the plateau after the last ends training", DefaultValueFactory = _ => 3 };
-        var seed = new Option<long>("--seed", "-s") { Description = "Seed of every random choice (initialisation, order, augmentation, dropout)", DefaultValueFactory = _ => 1 };
-        var output = new Option<string?>("--output", "-o") { Description = "Run folder (default: runs/<data set>)" };
-        var resume = new Option<bool>("--resume") { Description = "Continue the run in the output folder exactly where it stopped (its saved settings are used; --epochs and --minutes may be changed)" };
-        var validation = new Option<int>("--validation") { Description = "Training images held out for validation when there is no val/ folder (0: validate on the test set)", DefaultValueFactory = _ => 5000 };
-        var workers = new Option<int>("--workers") { Description = "Threads preparing batches in the background (0: one on the CPU, whose cores run the kernels; all cores but one with a CUDA device)", DefaultValueFactory = _ => 0 };
-        var padding = new Option<int?>("--padding") { Description = "Pixels of padding for random pad-and-crop shifts of small images (default 0: none; folders crop 227 of 256 without padding)" };
-        var noFlip = new Option<bool>("--no-flip") { Description = "Turn off horizontal reflections" };
-        var noCrop = new Option<bool>("--no-random-crop") { Description = "Turn off random crops (centre crop)" };
-        var rotate = new Option<float>("--rotate") { Description = "Random rotation up to ± this many degrees (0: off, as the paper)", DefaultValueFactory = _ => 0f };
-        var pca = new Option<float?>("--pca") { Description = "Std of the PCA colour coefficients (default: 0.1 for RGB as the paper, 0 for grey)" };
-        var mean = new Option<string>("--mean") { Description = "Subtract the training set's mean image, mean pixel, or none", DefaultValueFactory = _ => "image" };
-        mean.AcceptOnlyFromAmong("image", "pixel", "none");
-        var tenCropValidation = new Option<bool>("--ten-crop-validation") { Description = "Validate with the ten crops (slower)" };
-        var tenCropTest = new Option<bool>("--ten-crop-test") { Description = "Also report the ten-crop test accuracy at the end" };
-        var limit = new Option<int>("--limit") { Description = "Train on only the first N training images (0: all), for quick tries", DefaultValueFactory = _ => 0 };
-
-        var command = new Command("train", "Train AlexNet with the paper's recipe (SGD momentum 0.9, weight decay 5e-4, lr 0.01 ÷ 10 on plateaus, crops, flips, PCA colour)")
-        {
-            data, fashionDir, preset, towers, epochs, minutes, batch, lr, momentum, decay, patience, finalDrop, raw, drops, seed, device, threads,
-            output, resume, validation, workers, padding, noFlip, noCrop, rotate, pca, mean, tenCropValidation, tenCropTest, limit,
-        };
-        command.SetAction(parse =>
-        {
-            bool Given(Option o) => parse.GetResult(o) is { Implicit: false };
-            var dataName = parse.GetValue(data)!;
-            var set = DataSources.Open(dataName, parse.GetValue(fashionDir)!, parse.GetValue(validation), parse.GetValue(seed), parse.GetValue(threads));
-            set = DataSources.Limit(set, parse.GetValue(limit));
-            var presetName = parse.GetValue(preset) ?? set.DefaultPreset;
-            var augmentation = set.DefaultAugmentation with
-            {
-                Padding = parse.GetValue(padding) ?? set.DefaultAugmentation.Padding,
-                HorizontalFlip = !parse.GetValue(noFlip),
-                RandomCrop = !parse.GetValue(noCrop),
-                MaxRotationDegrees = parse.GetValue(rotate),
-                PcaStandardDeviation = parse.GetValue(pca) ?? (set.Train.Channels == 3 ? 0.1f : 0f),
-                Mean = parse.GetValue(mean) switch { "pixel" => MeanSubtraction.MeanPixel, "none" => MeanSubtraction.None, _ => MeanSubtraction.MeanImage },
-            };
-            int batchWorkers = BatchWorkers(parse.GetValue(workers), parse.GetValue(device)!);
-            double budget = parse.GetValue(minutes);
-            if (!double.IsFinite(budget) || budget < 0 || budget > TimeSpan.MaxValue.TotalMinutes / 2)
-                throw new CliException($"--minutes must be a finite number ≥ 0 (0: no budget), got {budget}.", 2);
-            var options = new TrainingOptions
-            {
-                Augmentation = augmentation,
-                Epochs = parse.GetValue(epochs),
-                TimeBudget = budget > 0 ? TimeSpan.FromMinutes(budget) : null,
-                BatchSize = parse.GetValue(batch),
-                LearningRate = parse.GetValue(lr) ?? ModelPresets.LearningRate(presetName),
-                Momentum = parse.GetValue(momentum),
-                WeightDecay = parse.GetValue(decay),
-                Patience = parse.GetValue(patience) ?? ModelPresets.Patience(presetName),
-                FinalDropEpochs = parse.GetValue(finalDrop),
-                MaxDrops = parse.GetValue(drops),
-                Seed = parse.GetValue(seed),
-                TenCropValidation = parse.GetValue(tenCropValidation),
-                Workers = batchWorkers,
-                PrefetchDepth = Math.Max(4, batchWorkers + 2),
-            };
-            var folder = parse.GetValue(output) ?? Path.Combine("runs", Path.GetFileName(Path.TrimEndingDirectorySeparator(dataName)));
-            return Run(set, options, presetName, parse.GetValue(towers), parse.GetValue(device)!,
-                       parse.GetValue(threads), folder, parse.GetValue(resume), Given(epochs), Given(minutes), parse.GetValue(tenCropTest), parse.GetValue(raw));
-        });
+        var o = new TrainOptions();
+        var command = new Command("train", "Train AlexNet with the paper's recipe (SGD momentum 0.9, weight decay 5e-4, lr 0.01 ÷ 10 on plateaus, crops, flips, PCA colour)");
+        foreach (var option in o.All) command.Options.Add(option);
+        command.SetAction(parse => Execute(parse, o));
         return command;
     }
 
-    /// <summary>The batch-preparing threads: as given, or by default one on the CPU (its cores run the kernels) and all
-    /// cores but one when a GPU trains, so the input path keeps up with it.</summary>
-    private static int BatchWorkers(int given, string device)
+    private static int Execute(ParseResult parse, TrainOptions o)
     {
-        if (given < 0) throw new CliException($"--workers must be ≥ 0, got {given}.", 2);
-        if (given > 0) return given;
-        return device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? Math.Max(1, Environment.ProcessorCount - 1) : 1;
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
+        bool resume = parse.GetValue(o.Resume);
+        string dataGiven = parse.GetValue(o.Data)!;
+        var folder = parse.GetValue(o.Output) ?? Path.Combine("runs", Path.GetFileName(Path.TrimEndingDirectorySeparator(dataGiven)));
+        if (!resume) ModelPresets.CheckTowers(parse.GetValue(o.Preset) ?? DataSources.DefaultPresetOf(dataGiven), parse.GetValue(o.Towers));
+        if (!resume && dataGiven != DataSources.FashionMnistName && !Directory.Exists(dataGiven))
+            throw new CliException($"--data '{dataGiven}' is neither '{DataSources.FashionMnistName}' nor an existing folder.", 2);
+
+        var last = RunRecorder.LastCheckpoint(folder);
+        if (resume && !Directory.Exists(folder)) throw new CliException($"Nothing to resume: the run folder '{folder}' does not exist.");
+        if (!resume && File.Exists(last))
+            throw new CliException($"'{folder}' already holds a run; continue it with --resume or choose another --output.");
+        // Rank 0 of an MPI job writes the outputs; it alone checks, locks and cleans the folder.
+        int removed = 0;
+        using var folderLock = MpiLaunch.WorldRank == 0 ? RunFolder.Prepare(folder, out removed) : null;
+        if (resume && !File.Exists(last))
+            throw new CliException($"Nothing to resume: '{last}' does not exist (the run stopped before its first epoch ended, or --output names another folder).");
+        if (removed > 0) output.WriteLine($"removed {Plural(removed, "temporary file", "temporary files")} that an interrupted run left in {folder}");
+
+        using var backend = Devices.Open(JobRanks.Device(parse.GetValue(o.Device)!), parse.GetValue(o.Threads));
+        int threads = parse.GetValue(o.Threads);
+        TrainingRun? saved = null;
+        try
+        {
+            RunSettings settings;
+            TrainingOptions? options = null;
+            if (resume)
+            {
+                saved = TrainingCheckpoint.Load(last, backend);
+                (settings, options) = ResumeSettings.Restore(parse, o, saved, last, output);
+            }
+            else
+            {
+                settings = new RunSettings(RunSettings.Normalise(dataGiven), Path.GetFullPath(parse.GetValue(o.FashionDirectory)!), parse.GetValue(o.Limit),
+                                           parse.GetValue(o.Validation), parse.GetValue(o.Preset) ?? "", parse.GetValue(o.Towers),
+                                           parse.GetValue(o.RawPixels), parse.GetValue(o.TenCropTest));
+            }
+
+            var set = DataSources.Open(settings.Data, settings.FashionDirectory, settings.Validation, resume ? saved!.Options.Seed : parse.GetValue(o.Seed), threads, error);
+            set = DataSources.Limit(set, settings.Limit);
+            if (options is null)
+            {
+                settings = settings with { Preset = settings.Preset.Length > 0 ? settings.Preset : set.DefaultPreset };
+                options = NewOptions(parse, o, set, settings.Preset);
+            }
+            if (saved is not null && (!saved.ClassNames.SequenceEqual(set.Train.ClassNames) || saved.Statistics.Channels != set.Train.Channels
+                                      || saved.Statistics.Height != set.Train.Height || saved.Statistics.Width != set.Train.Width
+                                      || saved.Statistics.ImageCount != set.Train.Count))
+                throw new CliException($"The run in '{folder}' was trained on other data: {saved.Statistics.ImageCount} training images of {saved.ClassNames.Count} classes, "
+                                     + $"{saved.Statistics.Channels}×{saved.Statistics.Height}×{saved.Statistics.Width}, but '{settings.Data}' gives {set.Train.Count} of "
+                                     + $"{set.Train.ClassNames.Count} classes, {set.Train.Channels}×{set.Train.Height}×{set.Train.Width}.");
+            if (options.BatchSize > set.Train.Count)
+                throw new CliException($"--batch-size {options.BatchSize} is larger than the {set.Train.Count} training images; use at most {set.Train.Count}.", 2);
+            try
+            {
+                options.Augmentation.Validate(set.Train.Height, set.Train.Width);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException($"{CliApp.Message(e)} (see --padding and the preset's crop)", 2);
+            }
+            using var communicator = JobRanks.Join(backend, error);
+            var rankOutput = communicator.Rank == 0 ? output : TextWriter.Null;
+            return JobRanks.Run(communicator, error, () =>
+                Train(set, settings, options, saved, threads, folder, backend, communicator, rankOutput));
+        }
+        finally
+        {
+            if (saved is not null)
+            {
+                saved.State.Parameters.DisposeAll();
+                saved.State.Velocity.DisposeAll();
+            }
+        }
+    }
+
+    /// <summary>The options of a new run, from the command line and the data's defaults.</summary>
+    private static TrainingOptions NewOptions(ParseResult parse, TrainOptions o, DataSet set, string presetName)
+    {
+        var augmentation = set.DefaultAugmentation with
+        {
+            Padding = parse.GetValue(o.Padding) ?? set.DefaultAugmentation.Padding,
+            HorizontalFlip = !parse.GetValue(o.NoFlip),
+            RandomCrop = !parse.GetValue(o.NoCrop),
+            MaxRotationDegrees = parse.GetValue(o.Rotate),
+            PcaStandardDeviation = parse.GetValue(o.Pca) ?? (set.Train.Channels == 3 ? 0.1f : 0f),
+            Mean = TrainOptions.MeanOf(parse.GetValue(o.Mean)!),
+        };
+        int workers = TrainOptions.BatchWorkers(parse.GetValue(o.Workers), parse.GetValue(o.Device)!);
+        double minutes = parse.GetValue(o.Minutes);
+        var options = new TrainingOptions
+        {
+            Augmentation = augmentation,
+            Epochs = parse.GetValue(o.Epochs),
+            TimeBudget = minutes > 0 ? TimeSpan.FromMinutes(minutes) : null,
+            BatchSize = parse.GetValue(o.BatchSize),
+            LearningRate = parse.GetValue(o.LearningRate) ?? ModelPresets.LearningRate(presetName),
+            Momentum = parse.GetValue(o.Momentum),
+            WeightDecay = parse.GetValue(o.WeightDecay),
+            Patience = parse.GetValue(o.Patience) ?? ModelPresets.Patience(presetName),
+            FinalDropEpochs = parse.GetValue(o.FinalDrop),
+            MaxDrops = parse.GetValue(o.MaxDrops),
+            Seed = parse.GetValue(o.Seed),
+            TenCropValidation = parse.GetValue(o.TenCropValidation),
+            Workers = workers,
+            PrefetchDepth = Math.Max(4, workers + 2),
+        };
+        options.Validate();
+        return options;
     }
 
     private static string Plural(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
 
-    private static int Run(DataSet set, TrainingOptions requested, string presetName, int towers, string deviceName, int threads,
-                           string folder, bool resume, bool epochsGiven, bool minutesGiven, bool tenCropTest, bool rawPixels)
-    {
-        try
-        {
-            requested.Validate();
-            requested.Augmentation.Validate(set.Train.Height, set.Train.Width);
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliException(e.Message, 2);
-        }
-        using var backend = Devices.Open(JobRanks.Device(deviceName), threads);
-        using var communicator = JobRanks.Join(backend);
-        return JobRanks.Run(communicator, () => Train(set, requested, presetName, towers, threads, folder, resume, epochsGiven, minutesGiven,
-                                                      tenCropTest, rawPixels, backend, communicator));
-    }
-
-    private static int Train(DataSet set, TrainingOptions requested, string presetName, int towers, int threads, string folder, bool resume,
-                             bool epochsGiven, bool minutesGiven, bool tenCropTest, bool rawPixels, IBackend backend, ICommunicator communicator)
+    private static int Train(DataSet set, RunSettings settings, TrainingOptions options, TrainingRun? saved, int threads, string folder,
+                             IBackend backend, ICommunicator communicator, TextWriter output)
     {
         Network network;
         TrainingState state;
-        TrainingOptions options;
         DatasetStatistics statistics;
-        var last = RunRecorder.LastCheckpoint(folder);
-        if (resume)
+        if (saved is not null)
         {
-            if (!File.Exists(last)) throw new CliException($"Nothing to resume: '{last}' does not exist.");
-            var run = TrainingCheckpoint.Load(last, backend);
-            options = run.Options with
-            {
-                Epochs = epochsGiven ? requested.Epochs : run.Options.Epochs,
-                TimeBudget = minutesGiven ? requested.TimeBudget : run.Options.TimeBudget,
-            };
-            if (!run.ClassNames.SequenceEqual(set.Train.ClassNames) || run.Statistics.Channels != set.Train.Channels
-                || run.Statistics.Height != set.Train.Height || run.Statistics.Width != set.Train.Width)
-                throw new CliException($"The run in '{folder}' was trained on other data (classes or image size differ).");
-            (network, state, statistics) = (run.Network, run.State, run.Statistics);
-            if (run.Options.Ranks != communicator.Size && communicator.Rank == 0)
-                Console.WriteLine($"note: this run trained on {Plural(run.Options.Ranks, "process", "processes")} and resumes on {communicator.Size}: the global batch stays {options.BatchSize}, so each step computes the same update, but the dropout masks (drawn per process) differ from those of an uninterrupted run");
+            (network, state, statistics) = (saved.Network, saved.State, saved.Statistics);
+            if (saved.Options.Ranks != communicator.Size)
+                output.WriteLine($"note: this run trained on {Plural(saved.Options.Ranks, "process", "processes")} and resumes on {communicator.Size}: the global batch stays {options.BatchSize}, so each step computes the same update, but the dropout masks (drawn per process) differ from those of an uninterrupted run");
             options = options with { Ranks = communicator.Size };
-            Console.WriteLine($"resuming {folder} after epoch {state.EpochsDone} (learning rate {Format.General(state.Schedule.LearningRate)}, {Format.Seconds(state.ElapsedSeconds)} spent)");
-            if (state.Finished) Console.WriteLine("the learning-rate schedule had already ended this run");
+            output.WriteLine($"resuming {folder} after epoch {state.EpochsDone} (learning rate {Format.General(state.Schedule.LearningRate)}, {Format.Seconds(state.ElapsedSeconds)} spent)");
         }
         else
         {
-            if (File.Exists(last))
-                throw new CliException($"'{folder}' already holds a run; continue it with --resume or choose another --output.");
+            int crop = options.Augmentation.CropSize;
+            network = ModelPresets.Create(settings.Preset, new Shape(set.Train.Channels, crop, crop), set.Train.ClassNames.Count, settings.Towers);
             var clock = Stopwatch.StartNew();
             statistics = DatasetStatistics.Compute(set.Train, threads);
-            // The fashion preset's He initialisation expects unit-variance inputs: divide by the pixel standard deviation.
+            // The fashion and cifar presets' He initialisation expects unit-variance inputs: divide by the pixel standard deviation.
             double pixelStd = 255 * Math.Sqrt(Enumerable.Range(0, statistics.Channels).Average(c => statistics.Covariance[c, c]));
-            options = (ModelPresets.ExpectsUnitVariance(presetName) && !rawPixels && pixelStd > 0
-                ? requested with { Augmentation = requested.Augmentation with { Scale = (float)(1 / pixelStd) } }
-                : requested) with { Ranks = communicator.Size };
-            Console.WriteLine($"training-set statistics: mean pixel [{string.Join(", ", statistics.MeanPixel.Select(v => Format.General(v)))}] from {statistics.ImageCount} images in {clock.Elapsed.TotalSeconds:F1} s");
-            int crop = options.Augmentation.CropSize;
-            network = ModelPresets.Create(presetName, new Shape(set.Train.Channels, crop, crop), set.Train.ClassNames.Count, towers);
+            options = (ModelPresets.ExpectsUnitVariance(settings.Preset) && !settings.RawPixels && pixelStd > 0
+                ? options with { Augmentation = options.Augmentation with { Scale = (float)(1 / pixelStd) } }
+                : options) with { Ranks = communicator.Size };
+            output.WriteLine($"training-set statistics: mean pixel [{string.Join(", ", statistics.MeanPixel.Select(v => Format.General(v)))}] from {statistics.ImageCount} images in {clock.Elapsed.TotalSeconds:F1} s");
             var root = RandomKeys.Root(options.Seed);
             state = TrainingState.Start(network.Init(RandomKeys.Initialisation(root), backend), options);
         }
-        Directory.CreateDirectory(folder);
 
         var transform = new ImageTransform(options.Augmentation, set.Train.Channels, set.Train.Height, set.Train.Width, statistics);
         var model = NetworkModel.Of(network);
         var trainer = new Trainer(model, set.Train, set.Validation, transform, options, backend, communicator);
-        PrintHeader(set, network, options, backend, folder, trainer.StepsPerEpoch);
+        PrintHeader(output, set, network, options, backend, folder, trainer.StepsPerEpoch);
         if (communicator.Size > 1)
-            Console.WriteLine($"data-parallel: {communicator.Size} ranks through {communicator.Description}, {options.BatchSize / communicator.Size} of each batch's {options.BatchSize} images per rank; rank 0 writes the outputs");
+            output.WriteLine($"data-parallel: {communicator.Size} ranks through {communicator.Description}, {options.BatchSize / communicator.Size} of each batch's {options.BatchSize} images per rank; rank 0 writes the outputs");
 
         var runClock = Stopwatch.StartNew();
         double startElapsed = state.ElapsedSeconds;
@@ -195,10 +195,10 @@ internal static class TrainCommand
             double? left = byBudget is { } x && byEpochs is { } y ? Math.Min(x, y) : byBudget ?? byEpochs;
             return left is { } l ? TimeSpan.FromSeconds(Math.Max(0, l)) : null;
         }
-        ITrainingObserver progress = TerminalProgress.Available
-            ? new TerminalProgress(options.Epochs, RunRemaining)
-            : new PlainProgress(options.Epochs, RunRemaining, TimeSpan.FromSeconds(15));
-        var recorder = new RunRecorder(folder, network, options, statistics, set.Train.ClassNames, new EpochTracker(progress, r =>
+        ITrainingObserver progress = TerminalProgress.AvailableFor(output)
+            ? new TerminalProgress(options.Epochs, RunRemaining, output)
+            : new PlainProgress(options.Epochs, RunRemaining, TimeSpan.FromSeconds(15), output);
+        var recorder = new RunRecorder(folder, network, options, statistics, set.Train.ClassNames, settings.ToMetadata(), new EpochTracker(progress, r =>
         {
             lastEpochSeconds = r.EpochSeconds;
             epochsDone = r.Epoch;
@@ -213,6 +213,7 @@ internal static class TrainCommand
         };
         Console.CancelKeyPress += onCancel;
         TrainingState end;
+        var last = RunRecorder.LastCheckpoint(folder);
         try
         {
             end = trainer.Run(state, recorder, cancel.Token);
@@ -228,48 +229,61 @@ internal static class TrainCommand
             Console.CancelKeyPress -= onCancel;
             (progress as IDisposable)?.Dispose();
         }
-        state.Parameters.DisposeAll();
-        state.Velocity.DisposeAll();
+        if (saved is null)
+        {
+            state.Parameters.DisposeAll();
+            state.Velocity.DisposeAll();
+        }
 
+        string again = $"alexnet train --resume --output {ShellWord(folder)}";
         if (cancel.IsCancellationRequested)
         {
-            Console.WriteLine($"interrupted after epoch {end.EpochsDone}; continue with: alexnet train --resume --output {folder}");
+            output.WriteLine($"interrupted after epoch {end.EpochsDone}; continue with: {again}");
+            end.Parameters.DisposeAll();
+            end.Velocity.DisposeAll();
             return 130;
         }
-        Console.WriteLine(end.Finished ? "the learning-rate schedule ended the run"
-                        : end.EpochsDone >= options.Epochs ? $"reached {options.Epochs} epochs" : "time budget reached");
+        if (end.Finished) output.WriteLine("the learning-rate schedule ended the run");
+        else if (end.EpochsDone >= options.Epochs) output.WriteLine($"reached {Plural(options.Epochs, "epoch", "epochs")}; to train longer: {again} --epochs {2 * options.Epochs}");
+        else output.WriteLine($"time budget reached; to train longer: {again} --minutes {Format.General(2 * options.TimeBudget!.Value.TotalMinutes)}");
         if (end.History.Count > 0)
         {
+            // The first epoch with the lowest error: the one best.ckpt holds (a later tie does not replace it).
             var best = end.History.MinBy(h => h.ValidationTop1Error)!;
-            Console.WriteLine($"best validation top-1 error {Format.Percent(best.ValidationTop1Error)} at epoch {best.Epoch}; {Format.Seconds(end.ElapsedSeconds)} of training");
+            output.WriteLine($"best validation top-1 error {Format.Percent(best.ValidationTop1Error)} at epoch {best.Epoch} (best.ckpt); {Format.Seconds(end.ElapsedSeconds)} of training");
         }
         if (set.Test is { } test && communicator.Rank == 0)
         {
             var clock = Stopwatch.StartNew();
             var result = Evaluator.Evaluate(model, end.Parameters, test, transform, false, options.EvaluationBatchSize, backend, workers: options.Workers);
-            Console.WriteLine($"test accuracy {result.Accuracy:F4} (top-5 {1 - result.Top5Error:F4}, loss {Format.Number(result.Loss)}, centre crop, {result.Count} images, {clock.Elapsed.TotalSeconds:F0} s)");
-            if (tenCropTest)
+            output.WriteLine($"test accuracy {result.Accuracy:F4} (top-5 {1 - result.Top5Error:F4}, loss {Format.Number(result.Loss)}, centre crop, {result.Count} images, {clock.Elapsed.TotalSeconds:F0} s)");
+            if (settings.TenCropTest)
             {
                 var ten = Evaluator.Evaluate(model, end.Parameters, test, transform, true, Math.Max(1, options.EvaluationBatchSize / 10), backend, workers: options.Workers);
-                Console.WriteLine($"test accuracy {ten.Accuracy:F4} (top-5 {1 - ten.Top5Error:F4}, loss {Format.Number(ten.Loss)}, ten crops)");
+                output.WriteLine($"test accuracy {ten.Accuracy:F4} (top-5 {1 - ten.Top5Error:F4}, loss {Format.Number(ten.Loss)}, ten crops)");
             }
         }
-        Console.WriteLine($"outputs in {folder}: last.ckpt, best.ckpt, metrics.csv, metrics.jsonl, loss.png, error.png, conv1.png");
+        output.WriteLine($"outputs in {folder}: {string.Join(", ", RunFolder.Outputs)}");
         end.Parameters.DisposeAll();
         end.Velocity.DisposeAll();
         return 0;
     }
 
-    private static void PrintHeader(DataSet set, Network network, TrainingOptions o, IBackend backend, string folder, int steps)
+    /// <summary>A path as one shell word (quoted when it holds anything but plain characters).</summary>
+    private static string ShellWord(string text) =>
+        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '+' or ':' or ',') ? text : $"'{text.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+
+    private static void PrintHeader(TextWriter output, DataSet set, Network network, TrainingOptions o, IBackend backend, string folder, int steps)
     {
         string device = backend is CpuBackend cpu ? $"cpu ({cpu.Threads} threads)" : backend.Name;
-        Console.WriteLine($"data: {set.Name}: {set.Train.Count} training, {set.Validation.Count} validation{(set.Test is null ? "" : $", {set.Test.Count} test")} images of {set.Train.Channels}×{set.Train.Height}×{set.Train.Width}, {set.Train.ClassNames.Count} classes{(set.Note is null ? "" : $" ({set.Note})")}");
-        Console.WriteLine($"network: {network}");
+        output.WriteLine($"data: {set.Name}: {set.Train.Count} training, {set.Validation.Count} validation{(set.Test is null ? "" : $", {set.Test.Count} test")} images of {set.Train.Channels}×{set.Train.Height}×{set.Train.Width}, {Plural(set.Train.ClassNames.Count, "class", "classes")}{(set.Note is null ? "" : $" ({set.Note})")}");
+        output.WriteLine($"network: {network}");
         var a = o.Augmentation;
         bool shifts = a.RandomCrop && (a.CropSize < set.Train.Height || a.Padding > 0);
-        Console.WriteLine($"input: {a.CropSize}×{a.CropSize} {(shifts ? "random" : "centre")} crop of the {set.Train.Height}×{set.Train.Width} image{(a.Padding > 0 ? $" padded by {a.Padding}" : "")}, mean {a.Mean} subtracted, scale {Format.General(a.Scale)}");
-        Console.WriteLine($"augmentation: random crops {(shifts ? "on" : "off")}, flip {(a.HorizontalFlip ? "on" : "off")}, rotation {(a.MaxRotationDegrees > 0 ? $"±{a.MaxRotationDegrees}°" : "off")}, PCA colour {(a.PcaStandardDeviation > 0 ? $"α~N(0, {a.PcaStandardDeviation})" : "off")}");
-        Console.WriteLine($"optimiser: SGD batch {o.BatchSize}, momentum {o.Momentum}, weight decay {o.WeightDecay}, lr {o.LearningRate} ÷ {o.DropFactor} after {o.Patience} epoch(s) without improvement (at most {o.MaxDrops} drops{(o.TimeBudget is not null && o.FinalDropEpochs > 0 ? $"; once when only {o.FinalDropEpochs} epochs fit the budget" : "")}), {steps} steps per epoch");
-        Console.WriteLine($"limits: {o.Epochs} epochs{(o.TimeBudget is { } t ? $", {t.TotalMinutes:G4} minutes" : "")}; seed {o.Seed}; device {device}; output {folder}");
+        string mean = a.Mean switch { MeanSubtraction.MeanImage => "mean image subtracted", MeanSubtraction.MeanPixel => "mean pixel subtracted", _ => "no mean subtracted" };
+        output.WriteLine($"input: {a.CropSize}×{a.CropSize} {(shifts ? "random" : "centre")} crop of the {set.Train.Height}×{set.Train.Width} image{(a.Padding > 0 ? $" padded by {a.Padding}" : "")}, {mean}, scale {Format.General(a.Scale)}");
+        output.WriteLine($"augmentation: random crops {(shifts ? "on" : "off")}, flip {(a.HorizontalFlip ? "on" : "off")}, rotation {(a.MaxRotationDegrees > 0 ? $"±{a.MaxRotationDegrees}°" : "off")}, PCA colour {(a.PcaStandardDeviation > 0 ? $"α~N(0, {a.PcaStandardDeviation})" : "off")}");
+        output.WriteLine($"optimiser: SGD batch {o.BatchSize}, momentum {o.Momentum}, weight decay {o.WeightDecay}, lr {o.LearningRate} ÷ {o.DropFactor} after {Plural(o.Patience, "epoch", "epochs")} without improvement (at most {Plural(o.MaxDrops, "drop", "drops")}{(o.TimeBudget is not null && o.FinalDropEpochs > 0 ? $"; once when only {Plural(o.FinalDropEpochs, "epoch fits", "epochs fit")} the budget" : "")}), {Plural(steps, "step", "steps")} per epoch");
+        output.WriteLine($"limits: {Plural(o.Epochs, "epoch", "epochs")}{(o.TimeBudget is { } t ? $", {Format.General(t.TotalMinutes)} minutes" : "")}; seed {o.Seed}; device {device}; output {folder}");
     }
 }

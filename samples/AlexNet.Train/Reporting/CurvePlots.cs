@@ -3,7 +3,8 @@ using ScottPlot;
 
 namespace AlexNet.Train.Reporting;
 
-/// <summary>PNG plots of a run's curves (ScottPlot): losses, and top-1/top-5 errors, against the epoch.</summary>
+/// <summary>PNG plots of a run's curves (ScottPlot): losses, and top-1/top-5 errors, against the epoch. Epochs are whole
+/// numbers, so the x axis has whole-number ticks only; the legend sits outside the data area, where it covers no curve.</summary>
 /// <remarks>The Linux SkiaSharp assets used here carry no font discovery, so a TrueType font from the usual system
 /// folders is registered with ScottPlot once; without any, the curves are drawn without text.</remarks>
 internal static class CurvePlots
@@ -43,6 +44,15 @@ internal static class CurvePlots
 
     private static void Save(string path, string title, string yLabel, double[] x, params (string Label, IEnumerable<double> Values)[] series)
     {
+        var plot = Build(title, yLabel, x, series);
+        var temp = path + ".tmp.png";
+        plot.SavePng(temp, 900, 540);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The plot of some curves against the epoch, not yet rendered.</summary>
+    internal static Plot Build(string title, string yLabel, double[] x, params (string Label, IEnumerable<double> Values)[] series)
+    {
         var plot = new Plot();
         foreach (var (label, values) in series)
         {
@@ -52,9 +62,8 @@ internal static class CurvePlots
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
-        plot.ShowLegend();
-        var temp = path + ".tmp.png";
-        plot.SavePng(temp, 900, 540);
-        File.Move(temp, path, overwrite: true);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.ShowLegend(Edge.Right);
+        return plot;
     }
 }

@@ -5,7 +5,7 @@ namespace AlexNet.Train.Reporting;
 
 /// <summary>Progress for logs and CI (stdout not a terminal): a status line at most every <c>interval</c>, and the
 /// epoch's summary line.</summary>
-internal sealed class PlainProgress(int epochs, Func<TimeSpan?> runRemaining, TimeSpan interval) : ITrainingObserver
+internal sealed class PlainProgress(int epochs, Func<TimeSpan?> runRemaining, TimeSpan interval, TextWriter output) : ITrainingObserver
 {
     private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
 
@@ -18,7 +18,7 @@ internal sealed class PlainProgress(int epochs, Func<TimeSpan?> runRemaining, Ti
         if (_sinceLast.Elapsed < interval) return;
         _sinceLast.Restart();
         var run = runRemaining();
-        Console.WriteLine($"  epoch {p.Epoch}/{epochs} step {p.Batch}/{p.Batches} | loss {Format.Number(p.Loss)} acc {Format.Percent(p.Accuracy)} | {p.ImagesPerSecond:F0} img/s"
+        output.WriteLine($"  epoch {p.Epoch}/{epochs} step {p.Batch}/{p.Batches} | loss {Format.Number(p.Loss)} acc {Format.Percent(p.Accuracy)} | {p.ImagesPerSecond:F0} img/s"
                         + $" | epoch left {Format.Duration(p.EpochRemaining)}" + (run is { } r ? $", run ≤ {Format.Duration(r)}" : ""));
     }
 
@@ -28,5 +28,5 @@ internal sealed class PlainProgress(int epochs, Func<TimeSpan?> runRemaining, Ti
     }
 
     /// <inheritdoc/>
-    public void EpochCompleted(EpochRecord record, TrainingState state) => Console.WriteLine(EpochLine.Of(record, epochs));
+    public void EpochCompleted(EpochRecord record, TrainingState state) => output.WriteLine(EpochLine.Of(record, epochs));
 }

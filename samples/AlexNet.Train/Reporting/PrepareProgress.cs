@@ -11,13 +11,15 @@ internal sealed class PrepareProgress : IDisposable
     private readonly string _split;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ProgressBar? _bar;
+    private readonly TextWriter _output;
     private TimeSpan _lastLine;
 
     /// <summary>Starts reporting a split of <paramref name="total"/> files.</summary>
-    public PrepareProgress(string split, int total)
+    public PrepareProgress(string split, int total, TextWriter output)
     {
         _split = split;
-        if (TerminalProgress.Available) _bar = new ProgressBar(total, $"{split}: decoding {total:N0} images", TerminalProgress.BarOptions);
+        _output = output;
+        if (TerminalProgress.AvailableFor(output)) _bar = new ProgressBar(total, $"{split}: decoding {total:N0} images", TerminalProgress.BarOptions);
     }
 
     /// <summary>Reports <paramref name="done"/> of <paramref name="total"/> files handled.</summary>
@@ -33,7 +35,7 @@ internal sealed class PrepareProgress : IDisposable
         }
         if (_clock.Elapsed - _lastLine < s_interval && done < total) return;
         _lastLine = _clock.Elapsed;
-        Console.WriteLine($"  {status}");
+        _output.WriteLine($"  {status}");
     }
 
     /// <summary>Removes the bar.</summary>

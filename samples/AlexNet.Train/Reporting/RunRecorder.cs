@@ -7,12 +7,14 @@ namespace AlexNet.Train.Reporting;
 
 /// <summary>
 /// Keeps a run's output folder up to date after every epoch: <c>last.ckpt</c> (everything needed to resume, written
-/// atomically), <c>best.ckpt</c> (the lowest validation error so far), <c>metrics.jsonl</c> and <c>metrics.csv</c>,
-/// <c>loss.png</c> and <c>error.png</c>, and <c>conv1.png</c> (the first layer's kernels by tower). Progress goes to
-/// the wrapped observer.
+/// atomically), <c>best.ckpt</c> (the first epoch with the lowest validation error: a later tie does not replace it),
+/// <c>metrics.jsonl</c> and <c>metrics.csv</c>, <c>loss.png</c> and <c>error.png</c>, and <c>conv1.png</c> (the first
+/// layer's kernels by tower). Progress goes to the wrapped observer.
 /// </summary>
+/// <remarks>A new best is written before <c>last.ckpt</c>, so a run killed at any moment leaves a <c>best.ckpt</c>
+/// whenever it leaves a <c>last.ckpt</c>; each file is replaced only when its successor is complete.</remarks>
 internal sealed class RunRecorder(string folder, Network network, TrainingOptions options, DatasetStatistics statistics,
-                                  IReadOnlyList<string> classNames, ITrainingObserver progress) : ITrainingObserver
+                                  IReadOnlyList<string> classNames, IReadOnlyDictionary<string, string> metadata, ITrainingObserver progress) : ITrainingObserver
 {
     /// <summary>The file a run resumes from.</summary>
     public static string LastCheckpoint(string folder) => Path.Combine(folder, "last.ckpt");
@@ -32,10 +34,9 @@ internal sealed class RunRecorder(string folder, Network network, TrainingOption
     /// <inheritdoc/>
     public void EpochCompleted(EpochRecord record, TrainingState state)
     {
-        var run = new TrainingRun(network, state, options, statistics, classNames);
+        var run = new TrainingRun(network, state, options, statistics, classNames, metadata);
+        if (IsNewBest(state.History, record)) TrainingCheckpoint.Save(BestCheckpoint(folder), run);
         TrainingCheckpoint.Save(LastCheckpoint(folder), run);
-        if (state.History.Min(h => h.ValidationTop1Error) == record.ValidationTop1Error)
-            TrainingCheckpoint.Save(BestCheckpoint(folder), run);
         MetricsLog.Write(folder, state.History);
         CurvePlots.Write(folder, state.History);
         var first = network.ParameterSpecs.FirstOrDefault(s => s.Shape.Rank == 4);
@@ -43,6 +44,11 @@ internal sealed class RunRecorder(string folder, Network network, TrainingOption
             FilterGrid.SavePng(state.Parameters[first.Name], TowerCount(network), Path.Combine(folder, "conv1.png"));
         progress.EpochCompleted(record, state);
     }
+
+    /// <summary>True when <paramref name="record"/> has a strictly lower validation error than every earlier epoch (the
+    /// schedule's notion of a new best).</summary>
+    public static bool IsNewBest(IReadOnlyList<EpochRecord> history, EpochRecord record) =>
+        history.Where(h => h.Epoch < record.Epoch).All(h => record.ValidationTop1Error < h.ValidationTop1Error);
 
     /// <summary>The tower count of the network's first block (1 without towers).</summary>
     public static int TowerCount(Network network) => network.TowerBlocks.FirstOrDefault()?.Count ?? 1;

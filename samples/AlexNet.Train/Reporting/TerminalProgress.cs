@@ -5,7 +5,7 @@ namespace AlexNet.Train.Reporting;
 
 /// <summary>Progress bars for an interactive terminal (ShellProgressBar): one bar per epoch with loss, accuracy,
 /// images/s and time left, replaced by the epoch's summary line when it ends.</summary>
-internal sealed class TerminalProgress(int epochs, Func<TimeSpan?> runRemaining) : ITrainingObserver, IDisposable
+internal sealed class TerminalProgress(int epochs, Func<TimeSpan?> runRemaining, TextWriter output) : ITrainingObserver, IDisposable
 {
     /// <summary>The look of every bar the CLI draws.</summary>
     internal static ProgressBarOptions BarOptions { get; } = new()
@@ -22,6 +22,10 @@ internal sealed class TerminalProgress(int epochs, Func<TimeSpan?> runRemaining)
     /// by mpirun (whose pseudo-terminal has no width). Otherwise the CLI prints plain lines.</summary>
     internal static bool Available =>
         !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is not { Length: > 0 } && !AlexNet.Distributed.MpiLaunch.IsLaunched;
+
+    /// <summary>True when bars can be drawn for <paramref name="output"/>: it is the console's standard output and
+    /// <see cref="Available"/> holds (a caller's own writer gets plain lines).</summary>
+    internal static bool AvailableFor(TextWriter output) => Available && ReferenceEquals(output, Console.Out);
 
     private ProgressBar? _bar;
     private int _batches;
@@ -55,7 +59,7 @@ internal sealed class TerminalProgress(int epochs, Func<TimeSpan?> runRemaining)
     {
         _bar?.Dispose();
         _bar = null;
-        Console.WriteLine(EpochLine.Of(record, epochs));
+        output.WriteLine(EpochLine.Of(record, epochs));
     }
 
     /// <summary>Removes the bar in progress.</summary>

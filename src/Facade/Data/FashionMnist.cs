@@ -41,12 +41,15 @@ public static class FashionMnist
     {
         string imagesPath = Resolve(directory, imagesName) ?? throw Missing(directory, imagesName);
         string labelsPath = Resolve(directory, labelsName) ?? throw Missing(directory, labelsName);
-        var images = IdxFile.Read(imagesPath, IdxFile.ImageMagic);
-        var labels = IdxFile.Read(labelsPath, IdxFile.LabelMagic);
-        if (images.Dimensions[1] != Size || images.Dimensions[2] != Size)
-            throw new InvalidDataException($"'{imagesPath}' holds {images.Dimensions[1]}×{images.Dimensions[2]} images; Fashion-MNIST images are {Size}×{Size}.");
-        if (images.Dimensions[0] != labels.Dimensions[0])
-            throw new InvalidDataException($"'{imagesPath}' holds {images.Dimensions[0]} images but '{labelsPath}' holds {labels.Dimensions[0]} labels.");
+        // Both headers are checked against each other and their files before any pixel is allocated.
+        var imagesHeader = IdxFile.ReadHeader(imagesPath, IdxFile.ImageMagic);
+        var labelsHeader = IdxFile.ReadHeader(labelsPath, IdxFile.LabelMagic);
+        if (imagesHeader.Dimensions[1] != Size || imagesHeader.Dimensions[2] != Size)
+            throw new InvalidDataException($"'{imagesPath}' holds {imagesHeader.Dimensions[1]}×{imagesHeader.Dimensions[2]} images; Fashion-MNIST images are {Size}×{Size}.");
+        if (imagesHeader.Dimensions[0] != labelsHeader.Dimensions[0])
+            throw new InvalidDataException($"'{imagesPath}' holds {imagesHeader.Dimensions[0]} images but '{labelsPath}' holds {labelsHeader.Dimensions[0]} labels.");
+        var labels = IdxFile.Read(labelsHeader);
+        var images = IdxFile.Read(imagesHeader);
         var classes = new int[labels.Data.Length];
         for (int i = 0; i < classes.Length; i++)
         {

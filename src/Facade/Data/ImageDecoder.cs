@@ -6,7 +6,9 @@ namespace AlexNet.Facade.Data;
 
 /// <summary>
 /// Decodes JPEG and PNG files with SkiaSharp and prepares them as the paper does: the shorter side scaled to
-/// <c>size</c>, then the central <c>size</c>×<c>size</c> square kept, as planar RGB bytes.
+/// <c>size</c>, then the central <c>size</c>×<c>size</c> square kept, as planar RGB bytes. Other formats SkiaSharp
+/// knows (GIF, BMP, WebP, ICO, …) are refused by name, whatever the file's extension, so that what is read is what the
+/// documentation promises.
 /// </summary>
 /// <remarks>
 /// Decoding is bounded: an image is decoded at the smallest scale its codec offers (JPEG: n/8, n = 1…8) that keeps the
@@ -56,6 +58,7 @@ public static class ImageDecoder
         using var stream = File.OpenRead(path);
         using var codec = SKCodec.Create(stream)
             ?? throw new InvalidDataException($"'{path}' is not a recognised image (JPEG or PNG expected).");
+        RequireJpegOrPng(codec, path);
         return (codec.Info.Width, codec.Info.Height);
     }
 
@@ -137,6 +140,13 @@ public static class ImageDecoder
             $"'{source}' is {full.Width}×{full.Height} ({Pixels(full):N0} pixels), more than the {MaxDecodedPixels:N0} one decode may allocate, and its format cannot be scaled down while decoding; reduce it first (e.g. to at most 8192×8192).");
     }
 
+    /// <summary>Refuses every format but JPEG and PNG, naming it.</summary>
+    private static void RequireJpegOrPng(SKCodec codec, string source)
+    {
+        if (codec.EncodedFormat is not (SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Png))
+            throw new InvalidDataException($"'{source}' is a {codec.EncodedFormat.ToString().ToUpperInvariant()} image; only JPEG and PNG are read (convert it first).");
+    }
+
     private static long Pixels(SKSizeI d) => (long)d.Width * d.Height;
 
     /// <summary>Decodes to RGBA (unpremultiplied) at the dimensions <see cref="DecodeDimensions"/> chooses; incomplete or
@@ -146,6 +156,7 @@ public static class ImageDecoder
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data)
             ?? throw new InvalidDataException($"'{source}' is not a recognised image (JPEG or PNG expected).");
+        RequireJpegOrPng(codec, source);
         var dims = DecodeDimensions(new SKSizeI(codec.Info.Width, codec.Info.Height), codec.GetScaledDimensions, size, source);
         var info = new SKImageInfo(dims.Width, dims.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var bitmap = new SKBitmap(info);

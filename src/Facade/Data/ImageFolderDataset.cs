@@ -7,7 +7,7 @@ namespace AlexNet.Facade.Data;
 /// </summary>
 /// <remarks>
 /// <see cref="Open"/> decodes every file once, in parallel. A file that does not decode (not an image, truncated, empty)
-/// is skipped and listed in <see cref="Skipped"/>; opening fails only when no image at all is left. With
+/// is skipped and listed in <see cref="Skipped"/>; opening fails when a class is left without images. With
 /// <c>cacheInMemory</c> the decoded bytes are kept (3·size² bytes per image); without it each read decodes the file
 /// again, and a file that became unreadable after opening throws <see cref="InvalidDataException"/> then.
 /// </remarks>
@@ -39,7 +39,7 @@ public sealed class ImageFolderDataset : IImageDataset
     /// <exception cref="DirectoryNotFoundException">The root does not exist.</exception>
     /// <exception cref="InvalidDataException">The folders fail <see cref="ImageFolderListing.Scan"/>'s checks (no class
     /// folder or only one, an empty class folder, class folders that differ from <paramref name="classNames"/>), or no
-    /// image decodes.</exception>
+    /// image of some class decodes.</exception>
     public static ImageFolderDataset Open(string root, int size = 256, IReadOnlyList<string>? classNames = null,
                                           bool cacheInMemory = true, int threads = 0)
     {
@@ -77,7 +77,13 @@ public sealed class ImageFolderDataset : IImageDataset
             cache.Add(decoded[i]);
         }
         if (files.Count == 0)
-            throw new InvalidDataException($"'{root}' has no decodable .jpg/.jpeg/.png image ({skipped.Count} skipped).");
+            throw new InvalidDataException($"'{root}' has no decodable .jpg/.jpeg/.png image ({skipped.Count} skipped, e.g. {skipped[0].Reason}).");
+        var present = new bool[classes.Count];
+        foreach (int label in labels) present[label] = true;
+        var emptied = Enumerable.Range(0, classes.Count).Where(c => !present[c]).ToArray();
+        if (emptied.Length > 0)
+            throw new InvalidDataException($"No image of class {string.Join(", ", emptied.Select(c => $"'{classes[c]}'"))} in '{root}' decodes "
+                + $"(e.g. {skipped.First(s => Path.GetFileName(Path.GetDirectoryName(s.Path)) == classes[emptied[0]]).Reason}); every class needs images.");
         return new ImageFolderDataset(root, [.. files], [.. labels], cacheInMemory ? [.. cache] : null, size, classes, skipped);
     }
 

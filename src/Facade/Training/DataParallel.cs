@@ -42,9 +42,9 @@ internal static class DataParallel
     {
         var share = ShareOf(dataset, communicator.Rank, communicator.Size);
         var local = Evaluator.Evaluate(model, parameters, share, transform, tenCrop, batchSize, backend, progress, workers);
-        Span<double> sums = [local.Loss * local.Count, Math.Round(local.Top1Error * local.Count), Math.Round(local.Top5Error * local.Count), local.Count];
+        Span<double> sums = [local.Loss * local.Count, Math.Round(local.Top1Error * local.Count), Math.Round(local.Top5Error * local.Count), local.Count, local.NonFiniteCount];
         communicator.AllReduceSum(sums);
-        return new EvaluationResult((int)sums[3], sums[0] / sums[3], sums[1] / sums[3], sums[2] / sums[3]);
+        return new EvaluationResult((int)sums[3], sums[0] / sums[3], sums[1] / sums[3], sums[2] / sums[3], (int)sums[4]);
     }
 
     /// <summary>

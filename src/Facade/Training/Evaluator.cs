@@ -8,7 +8,9 @@ namespace AlexNet.Facade.Training;
 
 /// <summary>
 /// Runs a network in evaluation mode over a data set, on the centre crop or on the paper's ten crops (softmax outputs
-/// averaged over the views), and measures loss, top-1 and top-5 error.
+/// averaged over the views), and measures loss, top-1 and top-5 error. An output that is not finite (NaN or an
+/// infinity, from weights that diverged) never counts as correct: it is wrong in both errors, makes the loss NaN, and
+/// is counted in <see cref="EvaluationResult.NonFiniteCount"/>.
 /// </summary>
 public static class Evaluator
 {
@@ -30,6 +32,7 @@ public static class Evaluator
         if (dataset.Count == 0) throw new ArgumentException("Cannot evaluate on an empty data set.", nameof(dataset));
         double loss = 0;
         long wrong1 = 0, wrong5 = 0;
+        int nonFinite = 0;
         int classes = dataset.ClassNames.Count;
         foreach (var (labels, probabilities) in Predict(model, parameters, dataset, transform, tenCrop, batchSize, backend, progress, workers))
         {
@@ -37,6 +40,15 @@ public static class Evaluator
             {
                 var p = probabilities.AsSpan(i * classes, classes);
                 int label = labels[i];
+                if (!AllFinite(p))
+                {
+                    // NaN compares false with everything, so the ranking below would count it as the top class.
+                    nonFinite++;
+                    wrong1++;
+                    wrong5++;
+                    loss = double.NaN;
+                    continue;
+                }
                 loss -= Math.Log(Math.Max(p[label], 1e-12));
                 int higher = 0;
                 for (int k = 0; k < classes; k++) if (p[k] > p[label] || (p[k] == p[label] && k < label)) higher++;
@@ -45,7 +57,14 @@ public static class Evaluator
             }
         }
         int n = dataset.Count;
-        return new EvaluationResult(n, loss / n, (double)wrong1 / n, (double)wrong5 / n);
+        return new EvaluationResult(n, loss / n, (double)wrong1 / n, (double)wrong5 / n, nonFinite);
+    }
+
+    /// <summary>True when every value is finite (no NaN, no infinity).</summary>
+    public static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values) if (!float.IsFinite(v)) return false;
+        return true;
     }
 
     /// <summary>

@@ -12,7 +12,8 @@ namespace AlexNet.Facade.Training;
 /// Saves and loads a whole <see cref="TrainingRun"/> as one <see cref="Checkpoint"/> file (safetensors, written
 /// atomically): the parameters, the velocities as extra tensors <c>momentum.&lt;name&gt;</c>, the mean image as
 /// <c>data.mean_image</c>, and the rest as JSON metadata (<c>train.options</c>, <c>train.state</c>,
-/// <c>train.history</c>, <c>data.covariance</c>, <c>data.count</c>, <c>data.classes</c>).
+/// <c>train.history</c>, <c>data.covariance</c>, <c>data.count</c>, <c>data.classes</c>), beside the caller's own
+/// entries (<see cref="TrainingRun.Metadata"/>).
 /// </summary>
 /// <remarks>Every number round-trips exactly (float32 tensors as stored; doubles in shortest round-trip JSON), so a run
 /// resumed from the file continues bit for bit as if it had not stopped.</remarks>
@@ -20,6 +21,7 @@ public static class TrainingCheckpoint
 {
     private const string MomentumPrefix = "momentum.";
     private const string MeanImageName = "data.mean_image";
+    private static readonly string[] s_reservedPrefixes = ["train.", "data.", Checkpoint.ReservedPrefix];
 
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -30,11 +32,15 @@ public static class TrainingCheckpoint
     private sealed record StateJson(int EpochsDone, PlateauScheduleState Schedule, string Key, double ElapsedSeconds, bool Finished);
 
     /// <summary>Writes the run to <paramref name="path"/> (atomically: the old file stays until the new one is complete).</summary>
-    /// <exception cref="ArgumentException">The parameters do not match the network.</exception>
+    /// <exception cref="ArgumentException">The parameters do not match the network, or a key of the run's own metadata
+    /// is reserved.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void Save(string path, TrainingRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        foreach (var key in run.Metadata?.Keys ?? [])
+            if (s_reservedPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
+                throw new ArgumentException($"Metadata key '{key}' is reserved (keys starting with {string.Join(", ", s_reservedPrefixes.Select(p => $"'{p}'"))} belong to the library).", nameof(run));
         var s = run.State;
         var extras = s.Velocity.Keys.Aggregate(TensorMap.Empty, (m, k) => m.Add(MomentumPrefix + k, s.Velocity[k]));
         var stats = run.Statistics;
@@ -55,6 +61,7 @@ public static class TrainingCheckpoint
             ["data.count"] = stats.ImageCount.ToString(CultureInfo.InvariantCulture),
             ["data.classes"] = JsonSerializer.Serialize(run.ClassNames, s_json),
         };
+        foreach (var (key, value) in run.Metadata ?? new Dictionary<string, string>()) metadata[key] = value;
         Checkpoint.Save(path, run.Network, s.Parameters, extras, metadata);
     }
 
@@ -62,7 +69,8 @@ public static class TrainingCheckpoint
     /// <param name="path">The file.</param>
     /// <param name="backend">Where the tensors go (the default CPU backend when null).</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="CheckpointFormatException">The file is not a training checkpoint or is damaged.</exception>
+    /// <exception cref="CheckpointFormatException">The file is not a training checkpoint or is damaged, or its class
+    /// names do not match the network's outputs.</exception>
     public static TrainingRun Load(string path, IBackend? backend = null)
     {
         var c = Checkpoint.LoadWithExtras(path, backend);
@@ -75,6 +83,9 @@ public static class TrainingCheckpoint
             var history = Parse<EpochRecord[]>(path, "train.history", Meta("train.history"));
             var covariance = Parse<double[][]>(path, "data.covariance", Meta("data.covariance"));
             var classes = Parse<string[]>(path, "data.classes", Meta("data.classes"));
+            int outputs = c.Network.OutputShape[c.Network.OutputShape.Rank - 1];
+            if (classes.Length != outputs || classes.Any(string.IsNullOrEmpty))
+                throw new CheckpointFormatException(path, $"'data.classes' lists {classes.Length} class names{(classes.Any(string.IsNullOrEmpty) ? " (some empty)" : "")} but the network has {outputs} outputs; the file is damaged.");
             if (!ulong.TryParse(state.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var key))
                 throw new CheckpointFormatException(path, $"'train.state' has an invalid key '{state.Key}'.");
             if (!long.TryParse(Meta("data.count"), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
@@ -99,7 +110,9 @@ public static class TrainingCheckpoint
             meanTensor.Dispose();
             var trainingState = new TrainingState(c.Parameters, velocity, state.EpochsDone, state.Schedule, new RandomKey(key),
                                                   history, state.ElapsedSeconds, state.Finished);
-            return new TrainingRun(c.Network, trainingState, options, statistics, classes);
+            var own = c.Metadata.Where(kv => !s_reservedPrefixes.Any(p => kv.Key.StartsWith(p, StringComparison.Ordinal)))
+                                .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            return new TrainingRun(c.Network, trainingState, options, statistics, classes, own);
         }
         catch
         {

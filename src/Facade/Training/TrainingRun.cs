@@ -10,4 +10,7 @@ namespace AlexNet.Facade.Training;
 /// <param name="Options">The run's settings.</param>
 /// <param name="Statistics">The training set's mean image and pixel covariance.</param>
 /// <param name="ClassNames">The label names.</param>
-public sealed record TrainingRun(Network Network, TrainingState State, TrainingOptions Options, DatasetStatistics Statistics, IReadOnlyList<string> ClassNames);
+/// <param name="Metadata">The caller's own string entries saved with the run (e.g. the command-line settings that define
+/// it); keys must not start with <c>train.</c>, <c>data.</c> or <c>alexnet.</c>. Null or empty for none.</param>
+public sealed record TrainingRun(Network Network, TrainingState State, TrainingOptions Options, DatasetStatistics Statistics, IReadOnlyList<string> ClassNames,
+                                 IReadOnlyDictionary<string, string>? Metadata = null);

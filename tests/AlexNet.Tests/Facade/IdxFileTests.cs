@@ -117,4 +117,53 @@ public sealed class IdxFileTests
         var e = Assert.Throws<FileNotFoundException>(() => FashionMnist.Load(dir.Path));
         Assert.Contains("apt-get install -y dataset-fashion-mnist", e.Message);
     }
+
+    [Fact]
+    public void AGzipFileDeclaringMoreThanItsTrailerRecordsIsRefusedFromTheHeader()
+    {
+        using var dir = new TempDirectory();
+        WriteGzip(dir.File("short.gz"), Idx(IdxFile.ImageMagic, [45, 8, 8], Pixels(40 * 64)));
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.ReadHeader(dir.File("short.gz"), IdxFile.ImageMagic));
+        Assert.Contains("declares 45×8×8 = 2880 values (2896 bytes with the header), but its gzip trailer records 2576 bytes", e.Message);
+        Assert.Throws<InvalidDataException>(() => IdxFile.Read(dir.File("short.gz"), IdxFile.ImageMagic));
+        WriteGzip(dir.File("long.gz"), Idx(IdxFile.ImageMagic, [3, 8, 8], Pixels(4 * 64)));
+        Assert.Contains("gzip trailer records", Assert.Throws<InvalidDataException>(() => IdxFile.ReadHeader(dir.File("long.gz"), IdxFile.ImageMagic)).Message);
+    }
+
+    [Fact]
+    public void AGzipFileDeclaringMoreThanItCouldHoldIsRefusedBeforeAllocating()
+    {
+        using var dir = new TempDirectory();
+        WriteGzip(dir.File("huge.gz"), Idx(IdxFile.ImageMagic, [300_000, 28, 28], Pixels(784)));
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.Read(dir.File("huge.gz"), IdxFile.ImageMagic));
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 10_000_000, "the declared 235 MB were allocated");
+        Assert.Contains("declares 300000×28×28 = 235200000 values, more than a", e.Message);
+    }
+
+    [Fact]
+    public void ARawFileIsCheckedAgainstItsSizeFromTheHeaderAlone()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("raw"), Idx(IdxFile.ImageMagic, [300_000, 28, 28], Pixels(784)));
+        var header = Assert.Throws<InvalidDataException>(() => IdxFile.ReadHeader(dir.File("raw"), IdxFile.ImageMagic));
+        Assert.Contains("declares 300000×28×28 = 235200000 values but holds 784 (the file is truncated)", header.Message);
+        File.WriteAllBytes(dir.File("ok"), Idx(IdxFile.LabelMagic, [3], [1, 2, 3]));
+        var ok = IdxFile.ReadHeader(dir.File("ok"), IdxFile.LabelMagic);
+        Assert.Equal((3L, 8, false), (ok.Count, ok.Length, ok.Compressed));
+        Assert.Equal([1, 2, 3], IdxFile.Read(ok).Data);
+    }
+
+    [Fact]
+    public void FashionMnistComparesTheHeadersBeforeReadingAnyPixel()
+    {
+        using var dir = new TempDirectory();
+        // Images whose header agrees with their (zero, highly compressible) content, 60,000 of them (47 MB), and labels for 3.
+        WriteGzip(dir.File("img.gz"), Idx(IdxFile.ImageMagic, [60_000, 28, 28], new byte[60_000 * 784]));
+        File.WriteAllBytes(dir.File("lab"), Idx(IdxFile.LabelMagic, [3], [9, 0, 4]));
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var e = Assert.Throws<InvalidDataException>(() => FashionMnist.LoadPair(dir.Path, "img", "lab"));
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 10_000_000, "the images were read before the counts were compared");
+        Assert.Contains("holds 60000 images but", e.Message);
+    }
 }

@@ -70,4 +70,16 @@ public sealed class ImageDecoderTests
         Assert.Equal("b/huge.png", result.Skipped.Single().Path);
         Assert.Contains("20000×20000", result.Skipped.Single().Reason);
     }
+
+    [Fact]
+    public void FormatsOtherThanJpegAndPngAreRefusedByNameWhateverTheExtension()
+    {
+        byte[] gif = [.. "GIF89a"u8, 1, 0, 1, 0, 0x80, 0, 0, 255, 255, 255, 0, 0, 0, 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0x02, 0x02, 0x44, 0x01, 0, 0x3B];
+        var e = Assert.Throws<InvalidDataException>(() => ImageDecoder.DecodeSquare(gif, 8, "pic.png"));
+        Assert.Equal("'pic.png' is a GIF image; only JPEG and PNG are read (convert it first).", e.Message);
+        using var dir = new TempDirectory();
+        File.WriteAllBytes(dir.File("pic.jpg"), gif);
+        Assert.Contains("is a GIF image", Assert.Throws<InvalidDataException>(() => ImageDecoder.Dimensions(dir.File("pic.jpg"))).Message);
+        Assert.NotNull(ImageDecoder.DecodeSquare(TestImages.Noise(8, 8, 1, SKEncodedImageFormat.Jpeg), 8));
+    }
 }

@@ -96,4 +96,15 @@ public sealed class ImageFolderDatasetTests
     {
         Assert.Throws<InvalidDataException>(() => ImageDecoder.DecodeSquare(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, 8));
     }
+
+    [Fact]
+    public void AClassWithNoDecodableImageIsRefused()
+    {
+        using var dir = new TempDirectory();
+        TestImages.Write(dir.Path, "cat/a.png", TestImages.Noise(8, 8, 1, SkiaSharp.SKEncodedImageFormat.Png));
+        TestImages.Write(dir.Path, "dog/a.png", [1, 2, 3]);
+        var e = Assert.Throws<InvalidDataException>(() => ImageFolderDataset.Open(dir.Path, size: 8));
+        Assert.Contains("No image of class 'dog'", e.Message);
+        Assert.Contains("every class needs images", e.Message);
+    }
 }

@@ -67,6 +67,36 @@ public sealed class TrainingCheckpointTests
     }
 
     [Fact]
+    public void TheCallersMetadataTravelsWithTheRunAndReservedKeysAreRefused()
+    {
+        using var dir = new TempDirectory();
+        var network = TinyNetwork();
+        var options = TinyProblem.Options(epochs: 1);
+        var train = TinyProblem.Data(8, seed: 1);
+        var state = TrainingState.Start(network.Init(RandomKey.FromSeed(1)), options);
+        var run = new TrainingRun(network, state, options, DatasetStatistics.Compute(train), train.ClassNames,
+                                  new Dictionary<string, string> { ["cli.run"] = "{\"Limit\":20}" });
+        TrainingCheckpoint.Save(dir.File("a.ckpt"), run);
+        var loaded = TrainingCheckpoint.Load(dir.File("a.ckpt"));
+        Assert.Equal(new Dictionary<string, string> { ["cli.run"] = "{\"Limit\":20}" }, loaded.Metadata);
+        foreach (var reserved in new[] { "train.options", "data.x", "alexnet.network" })
+            Assert.Throws<ArgumentException>(() => TrainingCheckpoint.Save(dir.File("b.ckpt"), run with { Metadata = new Dictionary<string, string> { [reserved] = "1" } }));
+    }
+
+    [Fact]
+    public void ClassNamesThatDisagreeWithTheOutputsAreAMalformedCheckpoint()
+    {
+        using var dir = new TempDirectory();
+        var network = TinyNetwork();
+        var options = TinyProblem.Options(epochs: 1);
+        var train = TinyProblem.Data(8, seed: 1);
+        var state = TrainingState.Start(network.Init(RandomKey.FromSeed(1)), options);
+        TrainingCheckpoint.Save(dir.File("none.ckpt"), new TrainingRun(network, state, options, DatasetStatistics.Compute(train), []));
+        var e = Assert.Throws<CheckpointFormatException>(() => TrainingCheckpoint.Load(dir.File("none.ckpt")));
+        Assert.Contains($"'data.classes' lists 0 class names but the network has {TinyProblem.Classes} outputs", e.Message);
+    }
+
+    [Fact]
     public void MetricsAreWrittenAsCsvAndJsonLines()
     {
         using var dir = new TempDirectory();
