@@ -45,11 +45,6 @@ public sealed partial class CpuBackend
     /// <summary>Planes per work item: whole planes, at least <see cref="PoolGrainFloats"/> input floats.</summary>
     private static int PoolGrain(in PoolGeometry g) => Math.Max(1, PoolGrainFloats / (g.InHeight * g.InWidth));
 
-    private static void Validate(in PoolGeometry g)
-    {
-        if (g.Batch < 0 || g.Channels < 0 || g.InHeight <= 0 || g.InWidth <= 0 || g.KernelHeight <= 0 || g.KernelWidth <= 0
-            || g.StrideHeight <= 0 || g.StrideWidth <= 0 || g.PadHeight < 0 || g.PadWidth < 0
-            || g.InHeight + 2 * g.PadHeight < g.KernelHeight || g.InWidth + 2 * g.PadWidth < g.KernelWidth)
-            throw new ArgumentException($"Invalid pooling geometry {g}.", nameof(g));
-    }
+    /// <summary>The geometry's own rule, the same for every backend and for <c>Ops</c>.</summary>
+    private static void Validate(in PoolGeometry g) => g.Validate();
 }
