@@ -4,6 +4,7 @@ using AlexNet.Facade.Data;
 using AlexNet.Facade.Training;
 using AlexNet.Layers;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace AlexNet.Tests.Facade;
 
@@ -13,7 +14,7 @@ namespace AlexNet.Tests.Facade;
 /// epochs of 15 steps. Without the learning-rate warm-up the first steps, at the full rate with momentum 0.9 on the
 /// large first gradients, left such runs at chance (docs/training.md).
 /// </summary>
-public sealed class ShortRunTests
+public sealed class ShortRunTests(ITestOutputHelper output)
 {
     [Fact]
     public void TheFashionPresetLearnsFrom2000ImagesInAFewEpochs()
@@ -37,6 +38,7 @@ public sealed class ShortRunTests
         var start = TrainingState.Start(network.Init(RandomKeys.Initialisation(RandomKeys.Root(options.Seed)), backend), options);
         var end = new Trainer(NetworkModel.Of(network), train, validation, transform, options, backend).Run(start);
         var history = string.Join("; ", end.History.Select(h => $"epoch {h.Epoch}: train loss {h.TrainLoss:F2}, validation error {h.ValidationTop1Error:P1}"));
+        output.WriteLine(history);
         Assert.True(end.History[^1].ValidationTop1Error < 0.5, $"chance is 90 % error; {history}");
     }
 }
