@@ -12,9 +12,10 @@ public sealed class TrainerTests
     private sealed class Recorder : ITrainingObserver
     {
         public List<EpochRecord> Epochs { get; } = [];
-        public int Steps { get; private set; }
+        public int Steps => Rates.Count;
+        public List<float> Rates { get; } = [];
         public void EpochStarted(int epoch, int batches, float learningRate) { }
-        public void BatchCompleted(BatchProgress progress) => Steps++;
+        public void BatchCompleted(BatchProgress progress) => Rates.Add(progress.LearningRate);
         public void ValidationProgress(int done, int total) { }
         public void EpochCompleted(EpochRecord record, TrainingState state) => Epochs.Add(record);
     }
@@ -34,6 +35,30 @@ public sealed class TrainerTests
         Assert.Equal(3, recorder.Epochs.Count);
         Assert.Equal(3 * (96 / 16), recorder.Steps);
         Assert.Equal(3, end.EpochsDone);
+    }
+
+    /// <summary>The warm-up: step s of the run (over epochs, 0-based) trains at ε·(s + 1)/WarmupSteps until the full rate,
+    /// and a run resumed in the middle of it continues with the same rates.</summary>
+    [Fact]
+    public void TheRateWarmsUpLinearlyOverTheFirstSteps()
+    {
+        var train = TinyProblem.Data(96, seed: 1);
+        var options = TinyProblem.Options(epochs: 3) with { WarmupSteps = 8, Patience = 10 }; // no plateau drop within the run
+        var transform = TinyProblem.Transform(options, train);
+        var init = TinyProblem.Init(RandomKey.FromSeed(3));
+        float rate = options.LearningRate;
+        var expected = Enumerable.Range(0, 18).Select(s => s < 8 ? rate * (float)((s + 1.0) / 8) : rate).ToArray();
+        var whole = new Recorder();
+        new Trainer(TinyProblem.Model, train, train, transform, options, CpuBackend.Default).Run(TrainingState.Start(init, options), whole);
+        Assert.Equal(expected, whole.Rates);
+
+        var first = new Recorder();
+        var afterOne = new Trainer(TinyProblem.Model, train, train, transform, options with { Epochs = 1 }, CpuBackend.Default)
+            .Run(TrainingState.Start(init, options), first);
+        var rest = new Recorder();
+        new Trainer(TinyProblem.Model, train, train, transform, options, CpuBackend.Default).Run(afterOne, rest);
+        Assert.Equal(expected, first.Rates.Concat(rest.Rates));
+        Assert.Throws<ArgumentException>(() => (options with { WarmupSteps = -1 }).Validate());
     }
 
     /// <summary>A batch reaches the device as one upload of its assembled pixels (and one of its labels): never image
