@@ -79,7 +79,11 @@ public sealed partial class CudaBackend
         nint px = Ptr(x, g.InputCount, nameof(x));
         nint pdy = Ptr(dy, g.OutputCount, nameof(dy));
         nint pdw = Ptr(dw, g.WeightCount, nameof(dw));
-        if (g.WeightCount == 0) return;
+        if (g.Batch == 0)
+        {
+            Fill(dw, g.WeightCount, 0f); // an empty batch contributes no gradient (cuDNN refuses a batch of 0)
+            return;
+        }
         var plan = Plan(g);
         var choice = plan.BackwardFilter ??= ChooseBackwardFilter(plan);
         EnsureWorkspace(choice.WorkspaceBytes);
@@ -107,22 +111,8 @@ public sealed partial class CudaBackend
         Cudnn.Check(Cudnn.cudnnConvolutionBackwardBias(_cudnn.Value, &one, plan.Y.Value, pdy, &zero, plan.Bias.Value, pdb));
     }
 
-    private static void CheckConv(ConvGeometry g)
-    {
-        if (g.Batch < 0 || g.InChannels <= 0 || g.InHeight <= 0 || g.InWidth <= 0 || g.OutChannels <= 0 || g.KernelHeight <= 0 ||
-            g.KernelWidth <= 0 || g.StrideHeight <= 0 || g.StrideWidth <= 0 || g.PadHeight < 0 || g.PadWidth < 0 || g.Groups <= 0)
-        {
-            throw new ArgumentException($"Invalid convolution geometry {g}: sizes, kernel, stride and groups must be positive, padding non-negative.", nameof(g));
-        }
-        if (g.InChannels % g.Groups != 0 || g.OutChannels % g.Groups != 0)
-        {
-            throw new ArgumentException($"Convolution {g}: {g.Groups} groups must divide both {g.InChannels} input and {g.OutChannels} output channels.", nameof(g));
-        }
-        if (g.OutHeight <= 0 || g.OutWidth <= 0)
-        {
-            throw new ArgumentException($"Convolution {g}: the kernel does not fit the padded input (output {g.OutHeight}×{g.OutWidth}).", nameof(g));
-        }
-    }
+    /// <summary>The geometry's own rule, the same for every backend and for <c>Ops</c>.</summary>
+    private static void CheckConv(ConvGeometry g) => g.Validate();
 
     private ConvolutionPlan Plan(ConvGeometry g)
     {

@@ -84,26 +84,11 @@ public sealed partial class CudaBackend
         _kernels.Launch("k_lrn_backward", n, _streamValue, args);
     }
 
-    private static void CheckPool(PoolGeometry g)
-    {
-        if (g.Batch < 0 || g.Channels <= 0 || g.InHeight <= 0 || g.InWidth <= 0 || g.KernelHeight <= 0 || g.KernelWidth <= 0 ||
-            g.StrideHeight <= 0 || g.StrideWidth <= 0 || g.PadHeight < 0 || g.PadWidth < 0 || g.OutHeight <= 0 || g.OutWidth <= 0)
-        {
-            throw new ArgumentException($"Invalid pooling geometry {g}.", nameof(g));
-        }
-        if (g.PadHeight >= g.KernelHeight || g.PadWidth >= g.KernelWidth)
-        {
-            throw new ArgumentException($"Pooling {g}: padding must be smaller than the window, or a window could hold only padding.", nameof(g));
-        }
-    }
+    /// <summary>The geometry's own rule, the same for every backend and for <c>Ops</c>.</summary>
+    private static void CheckPool(PoolGeometry g) => g.Validate();
 
-    private static void CheckLrn(LrnGeometry g)
-    {
-        if (g.Batch < 0 || g.Channels <= 0 || g.Height <= 0 || g.Width <= 0 || g.Size <= 0)
-        {
-            throw new ArgumentException($"Invalid LRN geometry {g}.", nameof(g));
-        }
-    }
+    /// <summary>The geometry's own rule, the same for every backend and for <c>Ops</c>.</summary>
+    private static void CheckLrn(LrnGeometry g) => g.Validate();
 
     private PoolingPlan PoolPlan(PoolGeometry g)
     {

@@ -269,13 +269,8 @@ public sealed partial class CpuBackend
         Parallel.For(0, chunks, _parallel, c => body(c, (int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks)));
     }
 
-    private static void Validate(in ConvGeometry g)
-    {
-        if (g.Batch < 0 || g.InChannels <= 0 || g.OutChannels <= 0 || g.Groups <= 0 || g.InChannels % g.Groups != 0 || g.OutChannels % g.Groups != 0
-            || g.KernelHeight <= 0 || g.KernelWidth <= 0 || g.StrideHeight <= 0 || g.StrideWidth <= 0 || g.PadHeight < 0 || g.PadWidth < 0
-            || g.InHeight + 2 * g.PadHeight < g.KernelHeight || g.InWidth + 2 * g.PadWidth < g.KernelWidth)
-            throw new ArgumentException($"Invalid convolution geometry {g}.", nameof(g));
-    }
+    /// <summary>The geometry's own rule, the same for every backend and for <c>Ops</c>.</summary>
+    private static void Validate(in ConvGeometry g) => g.Validate();
 
     private unsafe delegate void PackGroup(int group, int mr, float* destination);
 }

@@ -62,9 +62,6 @@ public sealed partial class CpuBackend
     private static int LrnGrain(in LrnGeometry g, LaneWidth width) =>
         Math.Max(1, LrnGrainFloats / (g.Channels * SimdLanes.CountOf(width)));
 
-    private static void Validate(in LrnGeometry g)
-    {
-        if (g.Batch < 0 || g.Channels < 0 || g.Height < 0 || g.Width < 0 || g.Size <= 0)
-            throw new ArgumentException($"Invalid LRN geometry {g}.", nameof(g));
-    }
+    /// <summary>The geometry's own rule, the same for every backend and for <c>Ops</c>.</summary>
+    private static void Validate(in LrnGeometry g) => g.Validate();
 }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using AlexNet.Autograd.Kernels;
 
 namespace AlexNet.Autograd.Cpu;
@@ -7,6 +8,19 @@ public sealed partial class CpuBackend
     /// <summary>Input floats a pooling work item should cover at least, so that small layers do not pay for a thread hop.</summary>
     private const int PoolGrainFloats = 1 << 15;
 
+    private readonly bool _poolingAvx512 = Avx512F.IsSupported;
+
+    /// <summary>Whether max pooling may use its AVX-512 kernels: true where the CPU has AVX-512F; tests set false to force
+    /// the general loops.</summary>
+    /// <exception cref="PlatformNotSupportedException">Set to true on a CPU without AVX-512F.</exception>
+    internal bool PoolingAvx512
+    {
+        get => _poolingAvx512;
+        init => _poolingAvx512 = !value || Avx512F.IsSupported
+            ? value
+            : throw new PlatformNotSupportedException("This CPU has no AVX-512F; the 3×3 stride-2 pooling kernels cannot run on it.");
+    }
+
     /// <inheritdoc/>
     public unsafe void MaxPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
     {
@@ -14,7 +28,7 @@ public sealed partial class CpuBackend
         nint xa = (nint)Cpu(x, g.InputCount).Pointer;
         nint ya = (nint)Cpu(y, g.OutputCount).Pointer;
         int planes = g.Batch * g.Channels, grain = PoolGrain(g);
-        if (PoolKernels.HasOverlapping3x3(g))
+        if (PoolKernels.PathFor(g, PoolingAvx512) == PoolPath.Overlapping3x3Avx512)
         {
             For(planes, grain, (s, e) => PoolKernels.Forward3x3Stride2((float*)xa, (float*)ya, g, s, e));
             return;
@@ -36,7 +50,7 @@ public sealed partial class CpuBackend
         nint da = (nint)Cpu(dx, g.InputCount).Pointer;
         // Overlapping windows only meet inside one plane, so planes are independent and the sum order is fixed.
         int planes = g.Batch * g.Channels, grain = PoolGrain(g);
-        if (PoolKernels.HasOverlapping3x3(g))
+        if (PoolKernels.PathFor(g, PoolingAvx512) == PoolPath.Overlapping3x3Avx512)
             For(planes, grain, (s, e) => PoolKernels.Backward3x3Stride2((float*)xa, (float*)ga, (float*)da, g, s, e));
         else
             For(planes, grain, (s, e) => PoolKernels.BackwardGeneral((float*)xa, (float*)ga, (float*)da, g, s, e));
@@ -45,11 +59,6 @@ public sealed partial class CpuBackend
     /// <summary>Planes per work item: whole planes, at least <see cref="PoolGrainFloats"/> input floats.</summary>
     private static int PoolGrain(in PoolGeometry g) => Math.Max(1, PoolGrainFloats / (g.InHeight * g.InWidth));
 
-    private static void Validate(in PoolGeometry g)
-    {
-        if (g.Batch < 0 || g.Channels < 0 || g.InHeight <= 0 || g.InWidth <= 0 || g.KernelHeight <= 0 || g.KernelWidth <= 0
-            || g.StrideHeight <= 0 || g.StrideWidth <= 0 || g.PadHeight < 0 || g.PadWidth < 0
-            || g.InHeight + 2 * g.PadHeight < g.KernelHeight || g.InWidth + 2 * g.PadWidth < g.KernelWidth)
-            throw new ArgumentException($"Invalid pooling geometry {g}.", nameof(g));
-    }
+    /// <summary>The geometry's own rule, the same for every backend and for <c>Ops</c>.</summary>
+    private static void Validate(in PoolGeometry g) => g.Validate();
 }

@@ -42,10 +42,11 @@ internal static unsafe class PackedGemm
     /// Asks for the instruction sets, not <c>Vector512.IsHardwareAccelerated</c>: .NET reports that false on Skylake-X and
     /// Cascade Lake to avoid frequency drops in general code, yet a GEMM kernel that keeps every port busy still wins.
     /// </remarks>
-    public static GemmPath Best { get; } =
-        Avx512F.IsSupported ? GemmPath.Avx512
-        : Avx2.IsSupported && Fma.IsSupported ? GemmPath.Avx2
-        : GemmPath.Portable;
+    public static GemmPath Best { get; } = PathFor(Avx512F.IsSupported, Avx2.IsSupported && Fma.IsSupported);
+
+    /// <summary>The fastest path for hardware with or without AVX-512F and AVX2 + FMA (a pure function, so the choice
+    /// is testable on any machine).</summary>
+    public static GemmPath PathFor(bool avx512, bool avx2Fma) => avx512 ? GemmPath.Avx512 : avx2Fma ? GemmPath.Avx2 : GemmPath.Portable;
 
     /// <summary>Micro-tile (rows, columns) of a path.</summary>
     public static (int Rows, int Columns) TileOf(GemmPath path) => path switch

@@ -17,10 +17,15 @@ namespace AlexNet.Autograd.Cpu;
 /// </remarks>
 internal static unsafe class PoolKernels
 {
-    /// <summary>Whether <see cref="Forward3x3Stride2"/> and <see cref="Backward3x3Stride2"/> can run this geometry here.</summary>
-    public static bool HasOverlapping3x3(in PoolGeometry g) =>
-        Avx512F.IsSupported && g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 2 && g.StrideWidth == 2
-        && g.PadHeight == 0 && g.PadWidth == 0;
+    /// <summary>
+    /// The kernels for <paramref name="g"/> on hardware with or without AVX-512: <see cref="Forward3x3Stride2"/> and
+    /// <see cref="Backward3x3Stride2"/> for 3×3 stride-2 unpadded windows when <paramref name="avx512"/>, the general
+    /// loops otherwise. A pure function, so the choice is testable on any machine.
+    /// </summary>
+    public static PoolPath PathFor(in PoolGeometry g, bool avx512) =>
+        avx512 && g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 2 && g.StrideWidth == 2 && g.PadHeight == 0 && g.PadWidth == 0
+            ? PoolPath.Overlapping3x3Avx512
+            : PoolPath.General;
 
     /// <summary>Forward for any geometry on planes [p0, p1); <paramref name="column"/> holds at least one input row.</summary>
     public static void ForwardGeneral(float* x, float* y, in PoolGeometry g, int p0, int p1, Span<float> column)

@@ -15,8 +15,9 @@ public static partial class Ops
     /// <param name="padding">Zero padding on every side (≥ 0).</param>
     /// <param name="groups">Channel groups: input and output channels split into this many independent convolutions
     /// (the paper's two towers are groups = 2).</param>
-    /// <exception cref="ArgumentException">Wrong ranks, channels that do not match or do not divide by groups,
-    /// non-positive sizes, or a kernel larger than the padded input. The message gives the shapes.</exception>
+    /// <exception cref="ArgumentException">Wrong ranks, weights whose input channels do not match, a wrong bias, or a geometry
+    /// that breaks <see cref="ConvGeometry.FindProblem"/>'s rule (channels that do not divide by groups, non-positive
+    /// sizes, a kernel larger than the padded input). The message gives the shapes.</exception>
     public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias = null, int stride = 1, int padding = 0, int groups = 1)
     {
         Tensor[] inputs = bias is null ? [x, w] : [x, w, bias];
@@ -54,21 +55,14 @@ public static partial class Ops
     {
         if (x.Rank != 4) throw ShapeError("Conv2d", "input must be [N, C, H, W]", inputs);
         if (w.Rank != 4) throw ShapeError("Conv2d", "weight must be [O, C/groups, kh, kw]", inputs);
-        if (stride < 1) throw ShapeError("Conv2d", $"stride must be ≥ 1, got {stride}", inputs);
-        if (padding < 0) throw ShapeError("Conv2d", $"padding must be ≥ 0, got {padding}", inputs);
-        if (groups < 1) throw ShapeError("Conv2d", $"groups must be ≥ 1, got {groups}", inputs);
         int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], wd = x.Shape[3];
         int o = w.Shape[0], cg = w.Shape[1], kh = w.Shape[2], kw = w.Shape[3];
-        if (n < 1 || c < 1 || h < 1 || wd < 1 || o < 1 || kh < 1 || kw < 1)
-            throw ShapeError("Conv2d", "every size must be positive", inputs);
-        if (c % groups != 0 || o % groups != 0)
-            throw ShapeError("Conv2d", $"groups = {groups} must divide input channels {c} and output channels {o}", inputs);
+        var g = new ConvGeometry(n, c, h, wd, o, kh, kw, stride, stride, padding, padding, groups);
+        if (g.FindProblem() is { } problem) throw ShapeError("Conv2d", problem, inputs);
         if (cg != c / groups)
             throw ShapeError("Conv2d", $"weight expects {cg} input channels per group but the input has {c} channels / {groups} groups", inputs);
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != o))
             throw ShapeError("Conv2d", $"bias must be [{o}]", inputs);
-        if (h + 2 * padding < kh || wd + 2 * padding < kw)
-            throw ShapeError("Conv2d", $"kernel {kh}×{kw} is larger than the padded input {h + 2 * padding}×{wd + 2 * padding}", inputs);
-        return new ConvGeometry(n, c, h, wd, o, kh, kw, stride, stride, padding, padding, groups);
+        return g;
     }
 }

@@ -15,15 +15,14 @@ public static partial class Ops
     /// the layer five times weaker. Backward, with s_i = k + α Σ a_j² and y_i = a_i s_i^−β:
     /// dL/da_i = g_i s_i^−β − 2αβ a_i Σ_{j: i ∈ window(j)} g_j y_j / s_j.
     /// </remarks>
-    /// <exception cref="ArgumentException">x is not [N, C, H, W], n is not a positive odd number, k or β is negative,
-    /// or α is negative.</exception>
+    /// <exception cref="ArgumentException">x is not [N, C, H, W], or the geometry breaks <see cref="LrnGeometry.FindProblem"/>'s
+    /// rule (a channel, row or column count of 0, n not a positive odd number, α, β or k negative or not finite).</exception>
     public static Tensor Lrn(Tensor x, int size = 5, float alpha = 1e-4f, float beta = 0.75f, float k = 2f)
     {
         var backend = BackendOf("Lrn", x);
         if (x.Rank != 4) throw ShapeError("Lrn", "input must be [N, C, H, W]", x);
-        if (size < 1 || size % 2 == 0) throw ShapeError("Lrn", $"size n must be a positive odd number, got {size}", x);
-        if (!(alpha >= 0) || !(beta >= 0) || !(k >= 0)) throw ShapeError("Lrn", $"α ({alpha}), β ({beta}) and k ({k}) must be ≥ 0", x);
         var g = new LrnGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], size, alpha, beta, k);
+        if (g.FindProblem() is { } problem) throw ShapeError("Lrn", problem, x);
         var y = Alloc(backend, x.Shape);
         backend.LrnForward(x.Buffer, y, g);
         Tensor? output = null;

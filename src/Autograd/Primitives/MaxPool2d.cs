@@ -10,18 +10,14 @@ public static partial class Ops
     /// </summary>
     /// <remarks>Backward routes each output's gradient to the first maximal element of its window (row-major order);
     /// overlapping windows accumulate.</remarks>
-    /// <exception cref="ArgumentException">x is not [N, C, H, W], sizes are not positive, padding is more than half
-    /// the kernel, or the window is larger than the padded input.</exception>
+    /// <exception cref="ArgumentException">x is not [N, C, H, W], or the geometry breaks <see cref="PoolGeometry.FindProblem"/>'s
+    /// rule (sizes not positive, padding more than half the kernel, a window larger than the padded input).</exception>
     public static Tensor MaxPool2d(Tensor x, int kernel, int stride, int padding = 0)
     {
         var backend = BackendOf("MaxPool2d", x);
         if (x.Rank != 4) throw ShapeError("MaxPool2d", "input must be [N, C, H, W]", x);
-        if (kernel < 1 || stride < 1) throw ShapeError("MaxPool2d", $"kernel ({kernel}) and stride ({stride}) must be ≥ 1", x);
-        if (padding < 0 || 2 * padding > kernel) throw ShapeError("MaxPool2d", $"padding {padding} must be in [0, kernel/2]", x);
-        if (x.Shape[2] + 2 * padding < kernel || x.Shape[3] + 2 * padding < kernel)
-            throw ShapeError("MaxPool2d", $"window {kernel} is larger than the padded input", x);
-        if (x.Count == 0) throw ShapeError("MaxPool2d", "input is empty", x);
         var g = new PoolGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], kernel, kernel, stride, stride, padding, padding);
+        if (g.FindProblem() is { } problem) throw ShapeError("MaxPool2d", problem, x);
         var shape = new Shape(g.Batch, g.Channels, g.OutHeight, g.OutWidth);
         var y = Alloc(backend, shape);
         backend.MaxPool2dForward(x.Buffer, y, g);

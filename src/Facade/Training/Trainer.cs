@@ -179,17 +179,24 @@ public sealed class Trainer
             if (Agreement.Any(_communicator, cancellation.IsCancellationRequested)) return (0, 0, 0, false);
             var batch = prefetch.Take();
             var dropoutKey = ranks == 1 ? RandomKeys.Dropout(root, epoch, b) : RandomKeys.Dropout(root, epoch, b).Fold((ulong)rank);
-            var (loss, hits) = Step(optimizer, batch, dropoutKey, learningRate);
-            if (!float.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, b + 1, loss, learningRate);
+            float rate = WarmedUp(learningRate, (long)epoch * batches.Length + b);
+            var (loss, hits) = Step(optimizer, batch, dropoutKey, rate);
+            if (!float.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, b + 1, loss, rate);
             lossSum += loss;
             correct += hits;
             seen += batch.Count * ranks;
-            double rate = seen / clock.Elapsed.TotalSeconds;
-            observer?.BatchCompleted(new BatchProgress(epoch + 1, b + 1, batches.Length, lossSum / (b + 1), (double)correct / seen, rate,
-                                                       TimeSpan.FromSeconds((batches.Length - b - 1) * batchSize / rate), learningRate));
+            double speed = seen / clock.Elapsed.TotalSeconds;
+            observer?.BatchCompleted(new BatchProgress(epoch + 1, b + 1, batches.Length, lossSum / (b + 1), (double)correct / seen, speed,
+                                                       TimeSpan.FromSeconds((batches.Length - b - 1) * batchSize / speed), rate));
         }
         return (lossSum / batches.Length, 1 - (double)correct / seen, seen / clock.Elapsed.TotalSeconds, true);
     }
+
+    /// <summary>The rate of the run's step <paramref name="step"/> (0-based, over all epochs): the schedule's rate, scaled
+    /// by the linear warm-up while it lasts (<see cref="TrainingOptions.WarmupSteps"/>). A pure function of the step, so a
+    /// resumed run uses the same rates as an uninterrupted one.</summary>
+    private float WarmedUp(float scheduled, long step) =>
+        step < _options.WarmupSteps ? scheduled * (float)((step + 1.0) / _options.WarmupSteps) : scheduled;
 
     /// <summary>One SGD step on one batch (this rank's share of it); returns the loss and the number of correct top-1
     /// predictions over the whole batch. The step is not applied when the loss is not finite.</summary>

@@ -95,7 +95,7 @@ public static partial class BackendEquivalence
         [
             ("paper n=5 a=1e-4 b=0.75 k=2 (cuDNN)", new LrnGeometry(2, 16, 5, 6, 5, 1e-4f, 0.75f, 2f), 30f),
             ("n=3 a=0.05 b=0.5 k=1 (cuDNN)", new LrnGeometry(2, 7, 4, 4, 3, 0.05f, 0.5f, 1f), 3f),
-            ("n=4 even window (NVRTC kernel)", new LrnGeometry(2, 9, 3, 5, 4, 0.02f, 0.75f, 2f), 3f),
+            ("n=17, wider than cuDNN allows (NVRTC kernel)", new LrnGeometry(2, 20, 3, 5, 17, 0.02f, 0.75f, 2f), 3f),
             ("n=5 k=0 (NVRTC kernel)", new LrnGeometry(1, 6, 3, 3, 5, 0.1f, 0.75f, 0f), 3f),
         ];
         int seed = 300;

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using AlexNet.Autograd.Cpu;
 using Xunit;
 
@@ -17,6 +18,40 @@ public class GemmTests
         yield return GemmPath.Portable;
         if (PackedGemm.Best >= GemmPath.Avx2) yield return GemmPath.Avx2;
         if (PackedGemm.Best >= GemmPath.Avx512) yield return GemmPath.Avx512;
+    }
+
+    /// <summary>The dispatch, on any machine: the widest micro-kernel the instruction sets allow.</summary>
+    [Fact]
+    public void TheDispatchPicksTheWidestMicroKernelTheHardwareHas()
+    {
+        Assert.Equal(GemmPath.Avx512, PackedGemm.PathFor(avx512: true, avx2Fma: true));
+        Assert.Equal(GemmPath.Avx512, PackedGemm.PathFor(avx512: true, avx2Fma: false));
+        Assert.Equal(GemmPath.Avx2, PackedGemm.PathFor(avx512: false, avx2Fma: true));
+        Assert.Equal(GemmPath.Portable, PackedGemm.PathFor(avx512: false, avx2Fma: false));
+        Assert.Equal(PackedGemm.PathFor(Avx512F.IsSupported, Avx2.IsSupported && Fma.IsSupported), PackedGemm.Best);
+        Assert.Equal(PackedGemm.Best, new CpuBackend(1).Path);
+    }
+
+    /// <summary>Each micro-kernel by name, so that one the hardware lacks shows as skipped rather than missing from
+    /// <see cref="Paths"/> unnoticed.</summary>
+    [Fact]
+    public void ThePortableMicroKernelMatchesNaiveLoops() => CheckEdges(GemmPath.Portable);
+
+    /// <inheritdoc cref="ThePortableMicroKernelMatchesNaiveLoops"/>
+    [Avx2Fact]
+    public void TheAvx2MicroKernelMatchesNaiveLoops() => CheckEdges(GemmPath.Avx2);
+
+    /// <inheritdoc cref="ThePortableMicroKernelMatchesNaiveLoops"/>
+    [Avx512Fact]
+    public void TheAvx512MicroKernelMatchesNaiveLoops() => CheckEdges(GemmPath.Avx512);
+
+    private static void CheckEdges(GemmPath path)
+    {
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (7, 33, 65), (65, 130, 33), (97, 161, 290) })
+        {
+            Check(path, false, false, m, n, k, 1f, 0f, threads: 2);
+            Check(path, true, true, m, n, k, -0.75f, 0.5f, threads: 1);
+        }
     }
 
     [Theory]

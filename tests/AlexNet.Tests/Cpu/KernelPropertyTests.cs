@@ -55,7 +55,8 @@ public class KernelPropertyTests
         from channels in Gen.Choose(1, 20)
         from h in Gen.Choose(1, 9)
         from w in Gen.Choose(1, 19)
-        from size in Gen.Choose(1, 9)
+        from half in Gen.Choose(0, 4)
+        let size = 2 * half + 1
         from alpha in Gen.Elements(1e-4f, 0.05f, 0.3f, 1f)
         from beta in Gen.Elements(0.75f, 0.75f, 0.5f, 1f)
         from k in Gen.Elements(2f, 1f, 0.5f)

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using AlexNet.Autograd.Cpu;
 using AlexNet.Autograd.Kernels;
 using Xunit;
@@ -13,7 +14,7 @@ public class PoolTests
         new PoolGeometry(2, 2, 8, 9, 2, 2, 2, 2, 0, 0),
         new PoolGeometry(1, 3, 7, 6, 3, 2, 1, 2, 1, 1),
         new PoolGeometry(3, 1, 5, 5, 3, 3, 3, 3, 1, 1),
-        new PoolGeometry(1, 1, 4, 4, 4, 4, 1, 1, 3, 3),
+        new PoolGeometry(1, 1, 4, 4, 4, 4, 1, 1, 2, 2),
         new PoolGeometry(1, 1, 1, 1, 1, 1, 1, 1, 0, 0),
         // Overlapping 3×3 stride-2 windows: one window, widths around the 16-output runs, the paper's 55 → 27.
         new PoolGeometry(2, 1, 3, 3, 3, 3, 2, 2, 0, 0),
@@ -50,12 +51,14 @@ public class PoolTests
         { 1, 7, 33 }, { 1, 6, 34 }, { 1, 5, 35 }, { 2, 11, 55 }, { 1, 4, 65 }, { 1, 3, 66 }, { 1, 5, 97 }, { 2, 20, 17 },
     };
 
-    [Theory]
+    /// <summary>The AVX-512 3×3 stride-2 kernels against the general loops, pattern by pattern (skipped, with the reason,
+    /// on a CPU without AVX-512F).</summary>
+    [Avx512Theory]
     [MemberData(nameof(OverlappingSizes))]
     public void OverlappingKernelsMatchTheGeneralLoopsBitForBit(int planes, int h, int w)
     {
         var g = new PoolGeometry(1, planes, h, w, 3, 3, 2, 2, 0, 0);
-        if (!PoolKernels.HasOverlapping3x3(g)) return; // this machine only has the general loops
+        Assert.Equal(PoolPath.Overlapping3x3Avx512, PoolKernels.PathFor(g, avx512: true));
         foreach (var pattern in Enum.GetValues<Pattern>())
         {
             int seed = h * 1000 + w * 10 + (int)pattern;
@@ -65,6 +68,56 @@ public class PoolTests
             var (y3, dx3) = RunKernels(g, x, dy, overlapping: true);
             AssertSameBits(y, y3, $"{pattern} forward");
             AssertSameBits(dx, dx3, $"{pattern} backward");
+        }
+    }
+
+    /// <summary>The dispatch, on any machine: the AVX-512 kernels take exactly the unpadded 3×3 stride-2 windows and
+    /// only where AVX-512 is present; everything else, and every geometry without AVX-512, takes the general loops.</summary>
+    [Fact]
+    public void TheDispatchPicksTheOverlappingKernelsOnlyFor3x3Stride2WithAvx512()
+    {
+        var paper = new PoolGeometry(2, 8, 55, 55, 3, 3, 2, 2, 0, 0);
+        Assert.Equal(PoolPath.Overlapping3x3Avx512, PoolKernels.PathFor(paper, avx512: true));
+        Assert.Equal(PoolPath.General, PoolKernels.PathFor(paper, avx512: false));
+        PoolGeometry[] others =
+        [
+            paper with { PadHeight = 1, PadWidth = 1 }, paper with { PadWidth = 1 }, paper with { StrideHeight = 1 }, paper with { StrideWidth = 3 },
+            paper with { KernelHeight = 2 }, paper with { KernelWidth = 4 }, new(1, 1, 8, 8, 2, 2, 2, 2, 0, 0), new(1, 1, 7, 7, 3, 3, 1, 1, 1, 1),
+        ];
+        foreach (var g in others)
+        {
+            Assert.Equal(PoolPath.General, PoolKernels.PathFor(g, avx512: true));
+            Assert.Equal(PoolPath.General, PoolKernels.PathFor(g, avx512: false));
+        }
+        Assert.Equal(Avx512F.IsSupported, new CpuBackend(1).PoolingAvx512);
+        Assert.False(new CpuBackend(1) { PoolingAvx512 = false }.PoolingAvx512);
+        if (!Avx512F.IsSupported) Assert.Throws<PlatformNotSupportedException>(() => new CpuBackend(1) { PoolingAvx512 = true });
+    }
+
+    /// <summary>The backend routes through its switch: forcing the general loops gives the same bits as its AVX-512
+    /// kernels on the paper's layers (skipped, with the reason, on a CPU without AVX-512F).</summary>
+    [Avx512Fact]
+    public void TheBackendGivesTheSameBitsOnEitherPath()
+    {
+        foreach (var g in new[] { new PoolGeometry(2, 16, 55, 55, 3, 3, 2, 2, 0, 0), new PoolGeometry(3, 8, 13, 13, 3, 3, 2, 2, 0, 0) })
+        {
+            var x = CpuTestData.Ties(g.InputCount, 21);
+            var dy = CpuTestData.Random(g.OutputCount, 22);
+            (float[] Y, float[] Dx) Run(bool avx512)
+            {
+                using var backend = new CpuBackend(2) { PoolingAvx512 = avx512 };
+                using var bx = backend.Upload(x);
+                using var by = backend.Allocate(g.OutputCount);
+                using var bdy = backend.Upload(dy);
+                using var bdx = backend.Allocate(g.InputCount);
+                backend.MaxPool2dForward(bx, by, g);
+                backend.MaxPool2dBackward(bx, by, bdy, bdx, g);
+                return (CpuTestData.Read(backend, by, g.OutputCount), CpuTestData.Read(backend, bdx, g.InputCount));
+            }
+            var (y, dx) = Run(avx512: false);
+            var (y512, dx512) = Run(avx512: true);
+            AssertSameBits(y, y512, $"{g} forward");
+            AssertSameBits(dx, dx512, $"{g} backward");
         }
     }
 

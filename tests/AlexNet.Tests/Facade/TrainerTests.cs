@@ -1,5 +1,7 @@
 using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
+using AlexNet.Facade.Augmentation;
+using AlexNet.Facade.Data;
 using AlexNet.Facade.Training;
 using Xunit;
 
@@ -10,9 +12,10 @@ public sealed class TrainerTests
     private sealed class Recorder : ITrainingObserver
     {
         public List<EpochRecord> Epochs { get; } = [];
-        public int Steps { get; private set; }
+        public int Steps => Rates.Count;
+        public List<float> Rates { get; } = [];
         public void EpochStarted(int epoch, int batches, float learningRate) { }
-        public void BatchCompleted(BatchProgress progress) => Steps++;
+        public void BatchCompleted(BatchProgress progress) => Rates.Add(progress.LearningRate);
         public void ValidationProgress(int done, int total) { }
         public void EpochCompleted(EpochRecord record, TrainingState state) => Epochs.Add(record);
     }
@@ -32,6 +35,30 @@ public sealed class TrainerTests
         Assert.Equal(3, recorder.Epochs.Count);
         Assert.Equal(3 * (96 / 16), recorder.Steps);
         Assert.Equal(3, end.EpochsDone);
+    }
+
+    /// <summary>The warm-up: step s of the run (over epochs, 0-based) trains at ε·(s + 1)/WarmupSteps until the full rate,
+    /// and a run resumed in the middle of it continues with the same rates.</summary>
+    [Fact]
+    public void TheRateWarmsUpLinearlyOverTheFirstSteps()
+    {
+        var train = TinyProblem.Data(96, seed: 1);
+        var options = TinyProblem.Options(epochs: 3) with { WarmupSteps = 8, Patience = 10 }; // no plateau drop within the run
+        var transform = TinyProblem.Transform(options, train);
+        var init = TinyProblem.Init(RandomKey.FromSeed(3));
+        float rate = options.LearningRate;
+        var expected = Enumerable.Range(0, 18).Select(s => s < 8 ? rate * (float)((s + 1.0) / 8) : rate).ToArray();
+        var whole = new Recorder();
+        new Trainer(TinyProblem.Model, train, train, transform, options, CpuBackend.Default).Run(TrainingState.Start(init, options), whole);
+        Assert.Equal(expected, whole.Rates);
+
+        var first = new Recorder();
+        var afterOne = new Trainer(TinyProblem.Model, train, train, transform, options with { Epochs = 1 }, CpuBackend.Default)
+            .Run(TrainingState.Start(init, options), first);
+        var rest = new Recorder();
+        new Trainer(TinyProblem.Model, train, train, transform, options, CpuBackend.Default).Run(afterOne, rest);
+        Assert.Equal(expected, first.Rates.Concat(rest.Rates));
+        Assert.Throws<ArgumentException>(() => (options with { WarmupSteps = -1 }).Validate());
     }
 
     /// <summary>A batch reaches the device as one upload of its assembled pixels (and one of its labels): never image
@@ -121,18 +148,88 @@ public sealed class TrainerTests
         Assert.Equal(0, none.EpochsDone);
     }
 
+    /// <summary>
+    /// The ten-crop evaluation against the paper's procedure done by hand: the four corner crops, the centre crop and
+    /// their reflections of every image, each run through the model on its own, softmax, the ten probability vectors
+    /// averaged; then the loss, top-1 and top-5 errors of those averages. Seven classes, so top-5 can miss.
+    /// </summary>
     [Fact]
-    public void TenCropEvaluationAveragesTheViews()
+    public void TenCropEvaluationAveragesTheSoftmaxOfTheTenViews()
     {
-        var data = TinyProblem.Data(20, seed: 6);
-        var options = TinyProblem.Options(1);
-        var transform = TinyProblem.Transform(options, data);
-        var p = TinyProblem.Init(RandomKey.FromSeed(9));
-        var ten = Evaluator.Evaluate(TinyProblem.Model, p, data, transform, true, 7, CpuBackend.Default);
-        var one = Evaluator.Evaluate(TinyProblem.Model, p, data, transform, false, 7, CpuBackend.Default);
-        Assert.Equal(20, ten.Count);
-        Assert.Equal(0, ten.Top5Error); // three classes: the label is always in the top five
+        const int size = 8, crop = 6, classes = 7, count = 40;
+        var rng = new Random(6);
+        var pixels = new byte[count * size * size];
+        rng.NextBytes(pixels);
+        var labels = Enumerable.Range(0, count).Select(i => i % classes).ToArray();
+        var data = new InMemoryImageDataset(pixels, labels, 1, size, size, [.. Enumerable.Range(0, classes).Select(k => $"c{k}")]);
+        var transform = new ImageTransform(new AugmentationOptions { CropSize = crop, Scale = 1 / 64f }, 1, size, size, DatasetStatistics.Compute(data));
+        var parameters = TensorMap.Empty
+            .Add("fc.weight", Tensor.Normal(RandomKey.FromSeed(7), new Shape(classes, crop * crop), 0f, 0.6f))
+            .Add("fc.bias", Tensor.Normal(RandomKey.FromSeed(8), new Shape(classes), 0f, 0.5f));
+        Tensor Model(TensorMap p, Tensor x, bool training, RandomKey key) => Ops.Linear(Ops.Reshape(x, x.Shape[0], crop * crop), p["fc.weight"], p["fc.bias"]);
+
+        // The ten views written out: corners of the 8×8 image, the centre, then the same five reflected.
+        (int Top, int Left)[] places = [(0, 0), (0, 2), (2, 0), (2, 2), (1, 1)];
+        var views = places.Select(v => (v.Top, v.Left, Flip: false)).Concat(places.Select(v => (v.Top, v.Left, Flip: true))).ToArray();
+        Assert.Equal(views, transform.TenCrops.Select(v => (v.Top, v.Left, v.Flip)));
+
+        var byHand = new double[count, classes];
+        var logitMeans = new double[count, classes];
+        var centre = new float[count][];
+        var image = new byte[size * size];
+        var rendered = new float[crop * crop];
+        for (int i = 0; i < count; i++)
+        {
+            data.ReadImage(i, image);
+            foreach (var (top, left, flip) in views)
+            {
+                transform.Render(image, CropWindow.At(top, left, flip), rendered);
+                using var x = Tensor.FromArray(rendered, new Shape(1, 1, crop, crop));
+                using var logits = Model(parameters, x, false, default);
+                using var probabilities = Ops.Softmax(logits);
+                var p = probabilities.ToArray();
+                var z = logits.ToArray();
+                for (int k = 0; k < classes; k++)
+                {
+                    byHand[i, k] += p[k] / 10.0;
+                    logitMeans[i, k] += z[k] / 10.0;
+                }
+                if ((top, left, flip) == (1, 1, false)) centre[i] = p;
+            }
+        }
+
+        var predicted = Evaluator.Predict(Model, parameters, data, transform, tenCrop: true, batchSize: 7, CpuBackend.Default)
+            .SelectMany(b => b.Probabilities).ToArray();
+        double fromLogits = 0, fromCentre = 0;
+        for (int i = 0; i < count; i++)
+        {
+            double norm = Enumerable.Range(0, classes).Sum(k => Math.Exp(logitMeans[i, k]));
+            for (int k = 0; k < classes; k++)
+            {
+                Assert.Equal(byHand[i, k], predicted[i * classes + k], 1e-6);
+                fromLogits = Math.Max(fromLogits, Math.Abs(Math.Exp(logitMeans[i, k]) / norm - byHand[i, k]));
+                fromCentre = Math.Max(fromCentre, Math.Abs(centre[i][k] - byHand[i, k]));
+            }
+        }
+        // The data tell the procedures apart: averaging logits, or taking the centre crop, gives other numbers.
+        Assert.True(fromLogits > 1e-3 && fromCentre > 1e-2, $"softmax of mean logits differs by {fromLogits}, the centre crop by {fromCentre}");
+
+        double loss = 0;
+        int wrong1 = 0, wrong5 = 0;
+        for (int i = 0; i < count; i++)
+        {
+            loss -= Math.Log(byHand[i, labels[i]]);
+            int higher = Enumerable.Range(0, classes).Count(k => byHand[i, k] > byHand[i, labels[i]]);
+            if (higher >= 1) wrong1++;
+            if (higher >= 5) wrong5++;
+        }
+        Assert.InRange(wrong5, 1, count - 1);
+        var ten = Evaluator.Evaluate(Model, parameters, data, transform, tenCrop: true, batchSize: 7, CpuBackend.Default);
+        var one = Evaluator.Evaluate(Model, parameters, data, transform, tenCrop: false, batchSize: 7, CpuBackend.Default);
+        Assert.Equal(count, ten.Count);
+        Assert.Equal(loss / count, ten.Loss, 1e-5);
+        Assert.Equal((double)wrong1 / count, ten.Top1Error);
+        Assert.Equal((double)wrong5 / count, ten.Top5Error);
         Assert.NotEqual(one.Loss, ten.Loss);
-        Assert.True(ten.Loss > 0 && one.Loss > 0);
     }
 }
