@@ -192,6 +192,10 @@ internal sealed class KernelTimingBackend(IBackend inner) : IBackend
         Time("sgd-momentum (all parameters)", () => Inner.SgdMomentumUpdate(In(w), In(g), In(v), count, learningRate, momentum, weightDecay));
 
     /// <inheritdoc/>
+    public void AdamUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int count, AdamCoefficients coefficients) =>
+        Time("adam (all parameters)", () => Inner.AdamUpdate(In(w), In(g), In(m), In(v), count, coefficients));
+
+    /// <inheritdoc/>
     public void Dispose() => Inner.Dispose();
 
     private static string Describe(ConvGeometry g) =>

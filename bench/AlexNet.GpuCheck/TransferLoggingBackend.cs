@@ -156,6 +156,10 @@ internal sealed class TransferLoggingBackend(IBackend inner, TransferLog log, st
         Inner.SgdMomentumUpdate(In(w), In(g), In(v), count, learningRate, momentum, weightDecay);
 
     /// <inheritdoc/>
+    public void AdamUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int count, AdamCoefficients coefficients) =>
+        Inner.AdamUpdate(In(w), In(g), In(m), In(v), count, coefficients);
+
+    /// <inheritdoc/>
     public void Dispose() => Inner.Dispose();
 
     /// <summary>The inner backend's buffer behind one of this device's buffers.</summary>

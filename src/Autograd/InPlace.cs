@@ -1,3 +1,5 @@
+using AlexNet.Autograd.Kernels;
+
 namespace AlexNet.Autograd;
 
 /// <summary>
@@ -30,5 +32,30 @@ public static class InPlace
         if (weights.Tape is not null || velocity.Tape is not null)
             throw new ArgumentException("SgdMomentumUpdate overwrites its weights and velocity; pass the optimiser's own copies, not tensors recorded on a tape.");
         weights.Backend.SgdMomentumUpdate(weights.Buffer, gradient.Buffer, velocity.Buffer, weights.Count, learningRate, momentum, weightDecay);
+    }
+
+    /// <summary>
+    /// One Adam or AdamW step on optimiser-owned tensors, fused into one pass (see <see cref="AdamCoefficients"/> for the
+    /// per-element rule and <see cref="AdamCoefficients.ForStep"/> for the scalars of a given step).
+    /// </summary>
+    /// <param name="weights">w, overwritten.</param>
+    /// <param name="gradient">g = ∂L/∂w (read only).</param>
+    /// <param name="firstMoment">m, the running mean of the gradient, overwritten.</param>
+    /// <param name="secondMoment">v, the running mean of the squared gradient, overwritten.</param>
+    /// <param name="coefficients">The step's scalars.</param>
+    /// <exception cref="ArgumentException">Shapes or devices differ, or a tensor to overwrite is recorded on a tape.</exception>
+    public static void AdamUpdate(Tensor weights, Tensor gradient, Tensor firstMoment, Tensor secondMoment, AdamCoefficients coefficients)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(gradient);
+        ArgumentNullException.ThrowIfNull(firstMoment);
+        ArgumentNullException.ThrowIfNull(secondMoment);
+        if (weights.Shape != gradient.Shape || weights.Shape != firstMoment.Shape || weights.Shape != secondMoment.Shape)
+            throw new ArgumentException($"AdamUpdate: weights {weights.Shape}, gradient {gradient.Shape}, first moment {firstMoment.Shape} and second moment {secondMoment.Shape} must have one shape.");
+        if (!ReferenceEquals(weights.Backend, gradient.Backend) || !ReferenceEquals(weights.Backend, firstMoment.Backend) || !ReferenceEquals(weights.Backend, secondMoment.Backend))
+            throw new ArgumentException($"AdamUpdate: weights ({weights.Device}), gradient ({gradient.Device}), first moment ({firstMoment.Device}) and second moment ({secondMoment.Device}) must live on one device.");
+        if (weights.Tape is not null || firstMoment.Tape is not null || secondMoment.Tape is not null)
+            throw new ArgumentException("AdamUpdate overwrites its weights and moments; pass the optimiser's own copies, not tensors recorded on a tape.");
+        weights.Backend.AdamUpdate(weights.Buffer, gradient.Buffer, firstMoment.Buffer, secondMoment.Buffer, weights.Count, coefficients);
     }
 }

@@ -142,4 +142,21 @@ public sealed partial class CudaBackend
         void** args = stackalloc void*[] { &pw, &pg, &pv, &n, &lr, &mom, &decay };
         _kernels.Launch("k_sgd_momentum", n, _streamValue, args);
     }
+
+    /// <inheritdoc/>
+    public unsafe void AdamUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int count, AdamCoefficients coefficients)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        EnsureCurrent();
+        nint pw = Ptr(w, count, nameof(w));
+        nint pg = Ptr(g, count, nameof(g));
+        nint pm = Ptr(m, count, nameof(m));
+        nint pv = Ptr(v, count, nameof(v));
+        int n = count;
+        float beta1 = coefficients.Beta1, beta2 = coefficients.Beta2, epsilon = coefficients.Epsilon;
+        float stepSize = coefficients.StepSize, secondScale = coefficients.SecondMomentScale;
+        float gradientDecay = coefficients.GradientDecay, weightScale = coefficients.WeightScale;
+        void** args = stackalloc void*[] { &pw, &pg, &pm, &pv, &n, &beta1, &beta2, &epsilon, &stepSize, &secondScale, &gradientDecay, &weightScale };
+        _kernels.Launch("k_adam", n, _streamValue, args);
+    }
 }

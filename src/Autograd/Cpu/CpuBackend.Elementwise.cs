@@ -79,4 +79,16 @@ public sealed partial class CpuBackend
         For(count, ElementwiseGrain, (s, e) => ElementwiseKernels.Sgd(
             new Span<float>(ws, s, e - s), new ReadOnlySpan<float>(gs, s, e - s), new Span<float>(vs, s, e - s), learningRate, momentum, decay));
     }
+
+    /// <inheritdoc/>
+    public void AdamUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int count, AdamCoefficients coefficients)
+    {
+        var ws = Cpu(w, count).Array;
+        var gs = Cpu(g, count).Array;
+        var ms = Cpu(m, count).Array;
+        var vs = Cpu(v, count).Array;
+        For(count, ElementwiseGrain, (s, e) => ElementwiseKernels.Adam(
+            new Span<float>(ws, s, e - s), new ReadOnlySpan<float>(gs, s, e - s),
+            new Span<float>(ms, s, e - s), new Span<float>(vs, s, e - s), coefficients));
+    }
 }

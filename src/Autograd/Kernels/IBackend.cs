@@ -146,4 +146,11 @@ public interface IBackend : IDisposable
     /// The paper's SGD step, in place: v ← momentum·v − weightDecay·lr·w − lr·g; w ← w + v.
     /// </summary>
     void SgdMomentumUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer v, int count, float learningRate, float momentum, float weightDecay);
+
+    /// <summary>
+    /// One Adam or AdamW step, in place, per element (see <see cref="AdamCoefficients"/>): g ← g + GradientDecay·w;
+    /// m ← β₁·m + (1 − β₁)·g; v ← β₂·v + (1 − β₂)·g²; w ← WeightScale·w − StepSize·m / (√v·SecondMomentScale + ε).
+    /// Overwrites w, m and v; g is read only.
+    /// </summary>
+    void AdamUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int count, AdamCoefficients coefficients);
 }

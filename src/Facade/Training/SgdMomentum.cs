@@ -10,7 +10,9 @@ namespace AlexNet.Facade.Training;
 /// Parameters stay immutable from the caller's side: the optimiser owns its own copies of the weights and of the
 /// velocities and overwrites them at every <see cref="Step"/> with the backend's fused kernel
 /// (<see cref="InPlace.SgdMomentumUpdate"/>, one pass per tensor), so <see cref="Parameters"/> is the same map from
-/// step to step and the caller's tensors are never touched.
+/// step to step and the caller's tensors are never touched. Because the optimiser owns <see cref="Parameters"/>,
+/// disposing it releases the weights a model may still be using: copy them out first (for instance with
+/// <c>Ops.Copy</c>) if they must outlive it. <see cref="Adam"/> follows the same model.
 /// </remarks>
 public sealed class SgdMomentum : IDisposable
 {

@@ -48,6 +48,8 @@ public static partial class BackendEquivalence
         ("softmax-cross-entropy.forward+backward", CrossEntropyCase),
         ("dropout", DropoutCase),
         ("sgd-momentum", SgdCase),
+        ("adam", p => AdamCase(p, decoupled: false)),
+        ("adamw", p => AdamCase(p, decoupled: true)),
     ];
 
     /// <summary>Names of all cases, in run order.</summary>

@@ -18,7 +18,7 @@ internal static class KernelSource
     [
         "k_fill", "k_unary", "k_affine", "k_relu_backward", "k_binary_same", "k_binary", "k_gather",
         "k_reduce_thread", "k_reduce_block", "k_copy_axis", "k_fill_uniform", "k_fill_normal", "k_dropout",
-        "k_sgd_momentum", "k_softmax", "k_softmax_backward", "k_ce_forward", "k_ce_backward",
+        "k_sgd_momentum", "k_adam", "k_softmax", "k_softmax_backward", "k_ce_forward", "k_ce_backward",
         "k_lrn_forward", "k_lrn_backward",
         "k_adaptive_avg_forward", "k_adaptive_avg_backward",
     ];
@@ -279,6 +279,22 @@ extern "C" __global__ void k_sgd_momentum(float* w, const float* g, float* v, in
         float vv = momentum * v[i] - decay * wi - lr * g[i];
         v[i] = vv;
         w[i] = wi + vv;
+    }
+}
+
+extern "C" __global__ void k_adam(float* w, const float* g, float* m, float* v, int n, float beta1, float beta2, float eps,
+                                  float stepSize, float secondScale, float gradientDecay, float weightScale)
+{
+    LOOP(i, n)
+    {
+        float wi = w[i];
+        float gi = g[i] + gradientDecay * wi;
+        float mi = beta1 * m[i] + (1.0f - beta1) * gi;
+        float vi = beta2 * v[i] + (1.0f - beta2) * (gi * gi);
+        m[i] = mi;
+        v[i] = vi;
+        float denominator = sqrtf(vi) * secondScale + eps;
+        w[i] = weightScale * wi - stepSize * mi / denominator;
     }
 }
 

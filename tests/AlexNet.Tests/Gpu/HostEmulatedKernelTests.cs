@@ -54,6 +54,11 @@ public sealed class HostEmulatedKernelTests : IDisposable
           for (int i = 0; i < 100; i++) { w[i] = (float)std::sin(i * 0.5); gw[i] = (float)std::cos(i * 0.3); v[i] = 0.01f * i; }
           k_sgd_momentum(w, gw, v, 100, 0.01f, 0.9f, 5e-4f * 0.01f);
           dump(w, 100); dump(v, 100);
+          static float aw[100], ag[100], am[100], av[100];
+          for (int i = 0; i < 100; i++) { aw[i] = (float)std::sin(i * 0.7); ag[i] = (float)std::cos(i * 0.2); am[i] = 0.001f * i; av[i] = 0.0002f * i; }
+          k_adam(aw, ag, am, av, 100, 0.9f, 0.999f, 1e-8f, 0.01f, 1.5f, 0.001f, 1.0f);
+          k_adam(aw, ag, am, av, 100, 0.9f, 0.999f, 1e-8f, 0.01f, 1.25f, 0.0f, 0.99f);
+          dump(aw, 100); dump(am, 100); dump(av, 100);
           return 0;
         }
         """;
@@ -118,6 +123,23 @@ public sealed class HostEmulatedKernelTests : IDisposable
         cpu.Download(bv, v);
         Assert.Equal(w, Next(100));
         Assert.Equal(v, Next(100));
+
+        var aw = Enumerable.Range(0, 100).Select(i => (float)Math.Sin(i * 0.7)).ToArray();
+        var ag = Enumerable.Range(0, 100).Select(i => (float)Math.Cos(i * 0.2)).ToArray();
+        var am = Enumerable.Range(0, 100).Select(i => 0.001f * i).ToArray();
+        var av = Enumerable.Range(0, 100).Select(i => 0.0002f * i).ToArray();
+        using var baw = cpu.Upload(aw);
+        using var bag = cpu.Upload(ag);
+        using var bam = cpu.Upload(am);
+        using var bav = cpu.Upload(av);
+        cpu.AdamUpdate(baw, bag, bam, bav, 100, new AdamCoefficients(0.9f, 0.999f, 1e-8f, 0.01f, 1.5f, 0.001f, 1.0f));
+        cpu.AdamUpdate(baw, bag, bam, bav, 100, new AdamCoefficients(0.9f, 0.999f, 1e-8f, 0.01f, 1.25f, 0.0f, 0.99f));
+        cpu.Download(baw, aw);
+        cpu.Download(bam, am);
+        cpu.Download(bav, av);
+        Assert.Equal(aw, Next(100));
+        Assert.Equal(am, Next(100));
+        Assert.Equal(av, Next(100));
         Assert.Equal(values.Length, at);
     }
 

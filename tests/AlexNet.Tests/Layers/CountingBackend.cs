@@ -111,6 +111,9 @@ internal sealed class CountingBackend(string name, TransferLog log) : IBackend
     public void SgdMomentumUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer v, int count, float learningRate, float momentum, float weightDecay) =>
         _inner.SgdMomentumUpdate(In(w), In(g), In(v), count, learningRate, momentum, weightDecay);
 
+    public void AdamUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int count, AdamCoefficients coefficients) =>
+        _inner.AdamUpdate(In(w), In(g), In(m), In(v), count, coefficients);
+
     public void Dispose() => _inner.Dispose();
 
     private DeviceBuffer In(DeviceBuffer buffer) => buffer is Buffer b && ReferenceEquals(b.Backend, this)
