@@ -29,6 +29,7 @@ public sealed class Tensor : IDisposable
         Tape = tape;
         Node = node;
         _ownsBuffer = ownsBuffer;
+        if (ownsBuffer) TensorScope.Track(this);
     }
 
     /// <summary>The dimensions.</summary>
