@@ -102,6 +102,15 @@ public sealed class InteropCommandTests
     }
 
     [Fact]
+    public void AnUnwritableOnnxPathIsNamed()
+    {
+        using var folder = new TempFolder();
+        var checkpoint = TinyData.Checkpoint(folder["t.ckpt"], ["a", "b"]);
+        File.WriteAllText(folder["file"], "");
+        Cli.Fails(1, ["export", "-c", checkpoint, "--onnx", Path.Combine(folder["file"], "m.onnx")], "Cannot write", "writable --onnx");
+    }
+
+    [Fact]
     public void ExportOfAMissingCheckpointIsNamed()
     {
         using var folder = new TempFolder();

@@ -35,7 +35,14 @@ internal static class ExportCommand
                 // A training checkpoint also knows how an image becomes the input tensor; a runtime needs that too.
                 if (stored.ContainsKey("train.options")) AddPreprocessing(metadata, TrainingCheckpoint.Load(file, CpuBackend.Default));
                 bool softmax = !parse.GetValue(logits);
-                network.ExportOnnx(path, parameters, softmax, metadata);
+                try
+                {
+                    network.ExportOnnx(path, parameters, softmax, metadata);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliException($"Cannot write '{path}': {CliApp.Message(e)} Choose a writable --onnx path.");
+                }
                 var output = network.Lower().Steps[^1].Output;
                 string outputName = softmax && network.Layers[^1] is Softmax ? "probabilities" : "logits";
                 parse.InvocationConfiguration.Output.WriteLine($"wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB): 'input' [N, {string.Join(", ", network.InputShape.Dims)}] → '{outputName}' [N, {string.Join(", ", output.Dims)}]");
