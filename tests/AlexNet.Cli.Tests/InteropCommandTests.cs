@@ -44,7 +44,20 @@ public sealed class InteropCommandTests
         var checkpoint = TinyData.Checkpoint(folder["t.ckpt"], ["a", "b", "c"]);
         var r = Cli.Run("export", "-c", checkpoint, "--onnx", folder["t.onnx"]);
         Assert.True(r.Exit == 0, r.ToString());
-        Assert.Contains("preprocessing (in the model's metadata): centre 28×28 crop", r.Output);
+        Assert.Contains("preprocessing (in the model's metadata; --with-preprocessing puts it into the graph): centre 28×28 crop", r.Output);
+    }
+
+    [Fact]
+    public void PreprocessingGoesIntoTheGraphForTrainingCheckpointsOnly()
+    {
+        using var folder = new TempFolder();
+        var checkpoint = TinyData.Checkpoint(folder["t.ckpt"], ["a", "b", "c"]);
+        var r = Cli.Run("export", "-c", checkpoint, "--onnx", folder["t.onnx"], "--with-preprocessing");
+        Assert.True(r.Exit == 0, r.ToString());
+        Assert.Contains("'image' [N, 1, 28, 28] (byte values; cropped, mean subtracted and scaled in the model)", r.Output);
+        var weights = PlainWeights(folder["w.safetensors"]);
+        Assert.Equal(0, Cli.Run("import", weights, "--preset", "fashion", "-o", folder["w.ckpt"]).Exit);
+        Cli.Fails(2, ["export", "-c", folder["w.ckpt"], "--onnx", folder["w.onnx"], "--with-preprocessing"], "records no preprocessing");
     }
 
     [Fact]

@@ -19,9 +19,13 @@ internal static class ExportCommand
         var checkpoint = SharedOptions.Checkpoint();
         var onnx = new Option<string>("--onnx") { Description = "The .onnx file to write", Required = true };
         var logits = new Option<bool>("--logits") { Description = "Output logits instead of class probabilities (leave the final softmax out)" };
+        var withPreprocessing = new Option<bool>("--with-preprocessing")
+        {
+            Description = "Put the training run's preprocessing (centre crop, mean subtraction, scale) into the model: its input is then whole images 'image' [N, C, H, W] of byte values 0-255",
+        };
         var command = new Command("export", "Write a checkpoint (trained or imported) as an ONNX model (opset 17) for ONNX Runtime and other runtimes")
         {
-            checkpoint, onnx, logits,
+            checkpoint, onnx, logits, withPreprocessing,
         };
         command.SetAction(parse =>
         {
@@ -33,11 +37,21 @@ internal static class ExportCommand
                 var metadata = new Dictionary<string, string>();
                 if (stored.TryGetValue(SafeTensorsImport.ClassNamesKey, out var classes)) metadata["classes"] = classes;
                 // A training checkpoint also knows how an image becomes the input tensor; a runtime needs that too.
-                if (stored.ContainsKey("train.options")) AddPreprocessing(metadata, TrainingCheckpoint.Load(file, CpuBackend.Default));
+                OnnxImageInput? imageInput = null;
+                if (stored.ContainsKey("train.options"))
+                {
+                    var run = TrainingCheckpoint.Load(file, CpuBackend.Default);
+                    AddPreprocessing(metadata, run);
+                    if (parse.GetValue(withPreprocessing)) imageInput = ImageInput(run);
+                }
+                else if (parse.GetValue(withPreprocessing))
+                {
+                    throw new CliException($"'{file}' is an imported model checkpoint, which records no preprocessing; --with-preprocessing needs a training checkpoint.", 2);
+                }
                 bool softmax = !parse.GetValue(logits);
                 try
                 {
-                    network.ExportOnnx(path, parameters, softmax, metadata);
+                    network.ExportOnnx(path, parameters, softmax, metadata, imageInput);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -45,8 +59,12 @@ internal static class ExportCommand
                 }
                 var output = network.Lower().Steps[^1].Output;
                 string outputName = softmax && network.Layers[^1] is Softmax ? "probabilities" : "logits";
-                parse.InvocationConfiguration.Output.WriteLine($"wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB): 'input' [N, {string.Join(", ", network.InputShape.Dims)}] → '{outputName}' [N, {string.Join(", ", output.Dims)}]");
-                if (metadata.TryGetValue("preprocessing", out var preprocessing)) parse.InvocationConfiguration.Output.WriteLine($"preprocessing (in the model's metadata): {preprocessing}");
+                string input = imageInput is null
+                    ? $"'input' [N, {string.Join(", ", network.InputShape.Dims)}]"
+                    : $"'image' [N, {imageInput.Channels}, {imageInput.Height}, {imageInput.Width}] (byte values; cropped, mean subtracted and scaled in the model)";
+                parse.InvocationConfiguration.Output.WriteLine($"wrote {path} ({new FileInfo(path).Length / 1e6:F1} MB): {input} → '{outputName}' [N, {string.Join(", ", output.Dims)}]");
+                if (imageInput is null && metadata.TryGetValue("preprocessing", out var preprocessing))
+                    parse.InvocationConfiguration.Output.WriteLine($"preprocessing (in the model's metadata; --with-preprocessing puts it into the graph): {preprocessing}");
                 return 0;
             }
             finally
@@ -55,6 +73,20 @@ internal static class ExportCommand
             }
         });
         return command;
+    }
+
+    /// <summary>The run's evaluation preprocessing as graph nodes: the centre crop, then x·scale − mean·scale, the offset
+    /// read off the run's own transform by rendering a black image.</summary>
+    private static OnnxImageInput ImageInput(TrainingRun run)
+    {
+        var a = run.Options.Augmentation;
+        var s = run.Statistics;
+        if (a.Padding != 0)
+            throw new CliException($"--with-preprocessing covers runs without --padding; this run pads by {a.Padding}. Export without it and pad, crop and subtract the mean as the metadata says.", 2);
+        var transform = new ImageTransform(a with { PcaStandardDeviation = 0, MaxRotationDegrees = 0 }, s.Channels, s.Height, s.Width, s);
+        var offset = new float[transform.OutputLength];
+        transform.Render(new byte[transform.InputLength], transform.Centre, offset);
+        return new OnnxImageInput(s.Channels, s.Height, s.Width, transform.Centre.Top, transform.Centre.Left, a.Scale, offset);
     }
 
     private static void AddPreprocessing(Dictionary<string, string> metadata, TrainingRun run)
