@@ -80,6 +80,21 @@ public abstract record Layer(string Name)
         return StepChain.Run(lowered.Steps, parameters, x, mode, key);
     }
 
+    /// <summary>The output of a pooling window sliding over [C, H, W] (the rule of <c>PoolGeometry</c>: pad at most half
+    /// the window), or the error naming this layer.</summary>
+    private protected Shape PooledShape(Shape input, int kernel, int stride, int pad)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (kernel < 1) throw SettingError($"Kernel must be ≥ 1, got {kernel}");
+        if (stride < 1) throw SettingError($"Stride must be ≥ 1, got {stride}");
+        if (pad < 0 || 2 * pad > kernel) throw SettingError($"Pad must be in [0, Kernel/2], got {pad}");
+        if (input.Rank != 3) throw ShapeError(input, "[channels, height, width]");
+        int min = Math.Max(1, kernel - 2 * pad);
+        if (input[0] < 1 || input[1] < min || input[2] < min)
+            throw ShapeError(input, $"[≥ 1, ≥ {min}, ≥ {min}] for a {kernel}×{kernel} window with pad {pad}");
+        return new Shape(input[0], (input[1] + 2 * pad - kernel) / stride + 1, (input[2] + 2 * pad - kernel) / stride + 1);
+    }
+
     /// <summary>An error naming this layer, the input it got and the input it expects.</summary>
     protected ArgumentException ShapeError(Shape input, string expected) =>
         new($"Layer '{Name}' ({Kind}) cannot take input {input}: it expects {expected}.");
