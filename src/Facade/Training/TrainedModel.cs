@@ -67,9 +67,9 @@ public sealed class TrainedModel : IDisposable
 
     /// <summary>Classifies a JPEG or PNG file.</summary>
     /// <param name="imagePath">The image file.</param>
-    /// <param name="top">How many classes <see cref="Prediction.Top"/> lists (1 … the class count).</param>
+    /// <param name="top">How many classes <see cref="Prediction.Top"/> lists (≥ 1; every class when the model has fewer).</param>
     /// <param name="tenCrop">Average the paper's ten crops instead of using the centre crop.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is outside [1, class count].</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is below 1.</exception>
     /// <exception cref="InvalidDataException">The file is not a decodable JPEG or PNG.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="InvalidOperationException">The model's outputs are not finite (its weights diverged), or it was
@@ -78,9 +78,9 @@ public sealed class TrainedModel : IDisposable
 
     /// <summary>Classifies a JPEG or PNG image held in memory (a file's bytes).</summary>
     /// <param name="encodedImage">The encoded image.</param>
-    /// <param name="top">How many classes <see cref="Prediction.Top"/> lists (1 … the class count).</param>
+    /// <param name="top">How many classes <see cref="Prediction.Top"/> lists (≥ 1; every class when the model has fewer).</param>
     /// <param name="tenCrop">Average the paper's ten crops instead of using the centre crop.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is outside [1, class count].</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is below 1.</exception>
     /// <exception cref="InvalidDataException">The bytes are not a decodable JPEG or PNG.</exception>
     /// <exception cref="InvalidOperationException">The model's outputs are not finite, or it was trained on images that
     /// are not square.</exception>
@@ -93,17 +93,16 @@ public sealed class TrainedModel : IDisposable
     /// <summary>Classifies an image already in the stored form of the training set (channels × height × width bytes,
     /// planar), such as an image of an <see cref="IImageDataset"/>.</summary>
     /// <param name="pixels">The image's bytes.</param>
-    /// <param name="top">How many classes <see cref="Prediction.Top"/> lists (1 … the class count).</param>
+    /// <param name="top">How many classes <see cref="Prediction.Top"/> lists (≥ 1; every class when the model has fewer).</param>
     /// <param name="tenCrop">Average the paper's ten crops instead of using the centre crop.</param>
     /// <exception cref="ArgumentException">The pixels are not one image of the stored size.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is outside [1, class count].</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is below 1.</exception>
     /// <exception cref="InvalidOperationException">The model's outputs are not finite (its weights diverged).</exception>
     public Prediction PredictPixels(byte[] pixels, int top = 5, bool tenCrop = false)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         int classes = ClassNames.Count;
-        if (top < 1 || top > classes)
-            throw new ArgumentOutOfRangeException(nameof(top), top, $"Ask for 1 to {classes} classes (the model's class count).");
+        if (top < 1) throw new ArgumentOutOfRangeException(nameof(top), top, "Ask for at least 1 class.");
         var t = Transform;
         if (pixels.Length != t.InputLength)
             throw new ArgumentException($"The pixels hold {pixels.Length} bytes; one {t.Channels}×{t.Height}×{t.Width} image (planar) is {t.InputLength}.", nameof(pixels));
@@ -112,7 +111,7 @@ public sealed class TrainedModel : IDisposable
         var probabilities = Evaluator.Probabilities(Model, Run.State.Parameters, BatchBuilder.Evaluation(image, t, [0], 0, views), Backend, classes);
         if (!Evaluator.AllFinite(probabilities))
             throw new InvalidOperationException("The model's outputs are not finite (NaN or infinite): its weights diverged; use an earlier checkpoint of the run.");
-        var best = Enumerable.Range(0, classes).OrderByDescending(c => probabilities[c]).ThenBy(c => c).Take(top)
+        var best = Enumerable.Range(0, classes).OrderByDescending(c => probabilities[c]).ThenBy(c => c).Take(Math.Min(top, classes))
                              .Select(c => new ClassProbability(c, ClassNames[c], probabilities[c])).ToArray();
         return new Prediction(best, probabilities);
     }
