@@ -120,6 +120,7 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var a = options.Augmentation ?? throw new ArgumentException("The options have no augmentation.", nameof(options));
         bool needed = a.Mean != MeanSubtraction.None || a.PcaStandardDeviation > 0;
         if (statistics is null && needed) statistics = DatasetStatistics.Compute(train, options.Workers);
