@@ -4,27 +4,23 @@ using AlexNet.Facade.Training;
 
 namespace AlexNet.Train.Cli;
 
-/// <summary>A trained model read back from a training checkpoint, with the preprocessing it was trained with.</summary>
+/// <summary>A trained model read back from a training checkpoint, with the preprocessing it was trained with (the
+/// library's <see cref="TrainedModel"/>), refused when its weights are not finite.</summary>
 internal sealed class CheckpointModel : IDisposable
 {
-    private CheckpointModel(TrainingRun run)
-    {
-        Run = run;
-        var a = run.Options.Augmentation;
-        // Evaluation uses the same crop size, padding, mean and scale, and no randomness.
-        Transform = new ImageTransform(a with { PcaStandardDeviation = 0, MaxRotationDegrees = 0 },
-                                       run.Statistics.Channels, run.Statistics.Height, run.Statistics.Width, run.Statistics);
-        Model = NetworkModel.Of(run.Network);
-    }
+    private CheckpointModel(TrainedModel trained) => Trained = trained;
+
+    /// <summary>The library's model: prediction and the image reading it applies.</summary>
+    public TrainedModel Trained { get; }
 
     /// <summary>Everything the checkpoint holds.</summary>
-    public TrainingRun Run { get; }
+    public TrainingRun Run => Trained.Run;
 
     /// <summary>The evaluation preprocessing.</summary>
-    public ImageTransform Transform { get; }
+    public ImageTransform Transform => Trained.Transform;
 
     /// <summary>The forward pass.</summary>
-    public ModelFunction Model { get; }
+    public ModelFunction Model => Trained.Model;
 
     /// <summary>Loads a checkpoint file or a run folder's best.ckpt onto a device and checks that its weights are finite.</summary>
     /// <exception cref="CliException">There is no checkpoint there, or a weight is NaN or infinite (its outputs would be
@@ -32,7 +28,7 @@ internal sealed class CheckpointModel : IDisposable
     public static CheckpointModel Load(string checkpoint, IBackend backend)
     {
         var path = SharedOptions.ResolveCheckpoint(checkpoint);
-        var model = new CheckpointModel(TrainingCheckpoint.Load(path, backend));
+        var model = new CheckpointModel(TrainedModel.Load(path, backend));
         foreach (var (name, tensor) in model.Run.State.Parameters)
         {
             if (Evaluator.AllFinite(tensor.ToArray())) continue;
@@ -44,9 +40,5 @@ internal sealed class CheckpointModel : IDisposable
     }
 
     /// <summary>Releases the tensors.</summary>
-    public void Dispose()
-    {
-        Run.State.Parameters.DisposeAll();
-        Run.State.Velocity.DisposeAll();
-    }
+    public void Dispose() => Trained.Dispose();
 }

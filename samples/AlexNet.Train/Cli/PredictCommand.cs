@@ -44,7 +44,7 @@ internal static class PredictCommand
                 {
                     if (Directory.Exists(file)) throw new InvalidDataException($"'{file}' is a folder, not an image file.");
                     if (!File.Exists(file)) throw new InvalidDataException($"Image '{file}' does not exist.");
-                    pixels.AddRange(ToChannels(ImageDecoder.DecodeSquare(file, t.Height), t.Channels, t.Height * t.Width, parse.GetValue(invert)));
+                    pixels.AddRange(Inverted(model.Trained.ReadImage(file), parse.GetValue(invert)));
                     readable.Add(file);
                 }
                 catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
@@ -80,18 +80,10 @@ internal static class PredictCommand
         return command;
     }
 
-    /// <summary>Planar RGB to the model's channels (luma for grey), optionally inverted.</summary>
-    private static byte[] ToChannels(byte[] rgb, int channels, int plane, bool invert)
+    /// <summary>The image's grey levels inverted when asked (in place).</summary>
+    private static byte[] Inverted(byte[] pixels, bool invert)
     {
-        byte[] result;
-        if (channels == 3) result = rgb;
-        else
-        {
-            result = new byte[plane];
-            for (int i = 0; i < plane; i++)
-                result[i] = (byte)Math.Round(0.299 * rgb[i] + 0.587 * rgb[plane + i] + 0.114 * rgb[2 * plane + i]);
-        }
-        if (invert) for (int i = 0; i < result.Length; i++) result[i] = (byte)(255 - result[i]);
-        return result;
+        if (invert) for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)(255 - pixels[i]);
+        return pixels;
     }
 }

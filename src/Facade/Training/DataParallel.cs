@@ -52,7 +52,7 @@ internal static class DataParallel
     /// (but not the threads preparing batches), the data's size, classes, a sample of labels and pixels, the transform,
     /// and the starting point (epochs done, root key).
     /// </summary>
-    public static ulong Fingerprint(TensorMap parameters, IImageDataset train, IImageDataset validation, ImageTransform transform,
+    public static ulong Fingerprint(TensorMap parameters, IImageDataset train, IImageDataset? validation, ImageTransform transform,
                                     TrainingOptions options, TrainingState start)
     {
         var f = new Fingerprint();
@@ -60,7 +60,8 @@ internal static class DataParallel
         f.Add((options with { Workers = 1, PrefetchDepth = 1 }).ToString());
         f.Add(transform.Channels).Add(transform.Height).Add(transform.Width).Add(transform.CropSize).Add(transform.OutputLength);
         f.Add(start.EpochsDone).Add((long)start.Key.State);
-        foreach (var set in new[] { train, validation })
+        f.Add(validation is null ? 0 : 1);
+        foreach (var set in validation is null ? [train] : new[] { train, validation })
         {
             f.Add(set.Count).Add(set.Channels).Add(set.Height).Add(set.Width);
             foreach (var c in set.ClassNames) f.Add(c);

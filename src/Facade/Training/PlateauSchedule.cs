@@ -3,7 +3,8 @@ namespace AlexNet.Facade.Training;
 /// <summary>
 /// The paper's learning-rate rule: start at ε₀ and divide by 10 whenever the validation error has stopped improving.
 /// "Stopped improving" is <see cref="Patience"/> consecutive epochs without a new lowest error; after
-/// <see cref="MaxDrops"/> drops (three in the paper) the next plateau ends training.
+/// <see cref="MaxDrops"/> drops (three in the paper) the next plateau ends training. <see cref="Trainer"/> gives it the
+/// mean training loss instead when a run has no validation set: any measure to be minimised works.
 /// </summary>
 public sealed class PlateauSchedule
 {

@@ -35,44 +35,71 @@ public sealed class Trainer
 {
     private readonly ModelFunction _model;
     private readonly IImageDataset _train;
-    private readonly IImageDataset _validation;
+    private readonly IImageDataset? _validation;
     private readonly ImageTransform _transform;
     private readonly TrainingOptions _options;
     private readonly IBackend _backend;
     private readonly ICommunicator _communicator;
 
-    /// <summary>Sets up a run.</summary>
+    /// <summary>Sets up a run whose preprocessing is built from <see cref="TrainingOptions.Augmentation"/>: the one
+    /// source of truth for what the training images go through, and what a checkpoint of the run records.</summary>
     /// <param name="model">The network.</param>
     /// <param name="train">The training set.</param>
-    /// <param name="validation">The set whose error drives the learning-rate schedule.</param>
-    /// <param name="transform">Training augmentation (validation uses its deterministic views).</param>
+    /// <param name="validation">The set whose error drives the learning-rate schedule; null for no validation pass
+    /// (the schedule then watches the training loss, see <see cref="Run"/>).</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="backend">The device the parameters live on.</param>
+    /// <param name="statistics">The training set's statistics, for mean subtraction and PCA colour shifts; computed from
+    /// <paramref name="train"/> when null and the augmentation needs them (pass them when they are already known, e.g.
+    /// from a checkpoint being resumed, so they are not measured again).</param>
+    /// <param name="communicator">The ranks training together (data-parallel); one process when null.</param>
+    /// <exception cref="ArgumentException">The options are invalid or do not fit the images, a set is empty, the sets
+    /// disagree in size or classes, or the batch does not divide evenly among the ranks.</exception>
+    public Trainer(ModelFunction model, IImageDataset train, IImageDataset? validation, TrainingOptions options, IBackend backend,
+                   DatasetStatistics? statistics = null, ICommunicator? communicator = null)
+        : this(model, train, validation, TransformFor(train, options, statistics), options, backend, communicator)
+    {
+    }
+
+    /// <summary>Sets up a run with a transform built by the caller; it must have been built from
+    /// <see cref="TrainingOptions.Augmentation"/>, so that the augmentation a checkpoint records is the one used.</summary>
+    /// <param name="model">The network.</param>
+    /// <param name="train">The training set.</param>
+    /// <param name="validation">The set whose error drives the learning-rate schedule; null for no validation pass
+    /// (the schedule then watches the training loss, see <see cref="Run"/>).</param>
+    /// <param name="transform">Training augmentation (validation uses its deterministic views); its
+    /// <see cref="ImageTransform.Options"/> must equal <paramref name="options"/>' <see cref="TrainingOptions.Augmentation"/>.</param>
     /// <param name="options">The settings.</param>
     /// <param name="backend">The device the parameters live on.</param>
     /// <param name="communicator">The ranks training together (data-parallel); one process when null.</param>
-    /// <exception cref="ArgumentException">The options are invalid, a set is empty, the sets disagree in size or classes,
-    /// or the batch does not divide evenly among the ranks.</exception>
-    public Trainer(ModelFunction model, IImageDataset train, IImageDataset validation, ImageTransform transform, TrainingOptions options, IBackend backend,
+    /// <exception cref="ArgumentException">The options are invalid, the transform's augmentation differs from the
+    /// options', a set is empty, the sets disagree in size or classes, or the batch does not divide evenly among the
+    /// ranks.</exception>
+    public Trainer(ModelFunction model, IImageDataset train, IImageDataset? validation, ImageTransform transform, TrainingOptions options, IBackend backend,
                    ICommunicator? communicator = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(transform);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(backend);
         options.Validate();
+        if (transform.Options != options.Augmentation)
+            throw new ArgumentException($"The transform was built from the augmentation {transform.Options} but the options record {options.Augmentation}; "
+                                      + "build the transform from options.Augmentation (or use the constructor without a transform), so that what the run records is what it does.",
+                                        nameof(transform));
         if (train.Count < options.BatchSize)
             throw new ArgumentException($"The training set has {train.Count} images, fewer than one batch of {options.BatchSize}.", nameof(train));
-        if (validation.Count == 0) throw new ArgumentException("The validation set is empty.", nameof(validation));
+        if (validation is { Count: 0 }) throw new ArgumentException("The validation set is empty; pass null for a run without validation.", nameof(validation));
         communicator ??= SingleProcessCommunicator.Instance;
         if (options.BatchSize % communicator.Size != 0)
             throw new ArgumentException($"The batch of {options.BatchSize} images does not divide among {communicator.Size} ranks; choose a batch size that is a multiple of {communicator.Size} (each rank takes batch / ranks images of every step).", nameof(options));
-        if (validation.Count < communicator.Size)
+        if (validation is not null && validation.Count < communicator.Size)
             throw new ArgumentException($"The validation set has {validation.Count} images, fewer than the {communicator.Size} ranks that share it.", nameof(validation));
-        foreach (var set in new[] { train, validation })
+        foreach (var set in validation is null ? [train] : new[] { train, validation })
             if (set.Channels != transform.Channels || set.Height != transform.Height || set.Width != transform.Width)
                 throw new ArgumentException($"A data set of {set.Channels}×{set.Height}×{set.Width} images does not fit a transform for {transform.Channels}×{transform.Height}×{transform.Width}.");
-        if (!train.ClassNames.SequenceEqual(validation.ClassNames))
+        if (validation is not null && !train.ClassNames.SequenceEqual(validation.ClassNames))
             throw new ArgumentException("The training and validation sets have different classes.", nameof(validation));
         _model = model;
         _train = train;
@@ -83,6 +110,23 @@ public sealed class Trainer
         _communicator = communicator;
     }
 
+    /// <summary>The preprocessing of the run: training views are drawn from it, validation uses its centre (or ten)
+    /// crops; evaluate the trained network with it.</summary>
+    public ImageTransform Transform => _transform;
+
+    /// <summary>The transform the options' augmentation defines for the training images, with statistics measured on
+    /// them when the augmentation needs them and none were given.</summary>
+    private static ImageTransform TransformFor(IImageDataset train, TrainingOptions options, DatasetStatistics? statistics)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var a = options.Augmentation ?? throw new ArgumentException("The options have no augmentation.", nameof(options));
+        bool needed = a.Mean != MeanSubtraction.None || a.PcaStandardDeviation > 0;
+        if (statistics is null && needed) statistics = DatasetStatistics.Compute(train, options.Workers);
+        return new ImageTransform(a, train.Channels, train.Height, train.Width, statistics);
+    }
+
     /// <summary>Training steps per epoch (the last partial batch is left out so every step has the same size).</summary>
     public int StepsPerEpoch => _train.Count / _options.BatchSize;
 
@@ -90,6 +134,14 @@ public sealed class Trainer
     /// Trains from <paramref name="start"/> until the epoch limit, the schedule's end, the time budget or cancellation
     /// (checked between steps; the epoch in progress is then abandoned and the state after the last whole epoch returned).
     /// </summary>
+    /// <remarks>With a validation set, the plateau schedule watches the validation top-1 error (the paper). Without one,
+    /// no validation pass runs, the epoch records' validation figures are NaN, and the schedule watches the epoch's mean
+    /// training loss instead: the rate is divided after <see cref="TrainingOptions.Patience"/> epochs without a new lowest
+    /// training loss, and the plateau after the last drop ends the run as it would with validation. For a fixed rate, set
+    /// <see cref="TrainingOptions.Patience"/> to at least <see cref="TrainingOptions.Epochs"/>.</remarks>
+    /// <param name="start">Where to start: <see cref="TrainingState.Start"/> for a new run, or a saved state.</param>
+    /// <param name="observer">Receives the progress (<see cref="ConsoleProgress"/> prints it); none when null.</param>
+    /// <param name="cancellation">Stops the run between steps.</param>
     /// <returns>The state after the last completed epoch; its tensors are new and owned by the caller.</returns>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     public TrainingState Run(TrainingState start, ITrainingObserver? observer = null, CancellationToken cancellation = default)
@@ -110,27 +162,35 @@ public sealed class Trainer
             var clock = Stopwatch.StartNew();
             var (trainLoss, trainError, imagesPerSecond, completed) = TrainEpoch(optimizer, epoch, start.Key, schedule.LearningRate, observer, cancellation);
             if (!completed) break;
-            var validation = _communicator.Size == 1
-                ? Evaluator.Evaluate(_model, optimizer.Parameters, _validation, _transform, _options.TenCropValidation,
-                                     _options.EvaluationBatchSize, _backend, observer is null ? null : observer.ValidationProgress, _options.Workers)
-                : DataParallel.Evaluate(_communicator, _model, optimizer.Parameters, _validation, _transform, _options.TenCropValidation,
-                                        _options.EvaluationBatchSize, _backend, observer is null ? null : observer.ValidationProgress, _options.Workers);
+            var validation = Validate(optimizer.Parameters, observer);
             float rate = schedule.LearningRate;
-            var decision = schedule.Observe(validation.Top1Error);
+            // Without a validation set the plateau is one of the training loss (the only measure the run has).
+            var decision = schedule.Observe(validation?.Top1Error ?? trainLoss);
             finished = decision == ScheduleDecision.Stop;
             epoch++;
             lastEpochSeconds = Agreement.FromRoot(_communicator, clock.Elapsed.TotalSeconds); // every rank decides on rank 0's time
             elapsed += lastEpochSeconds;
             if (decision == ScheduleDecision.Continue && FinalPhaseStarts(epoch, elapsed, lastEpochSeconds, schedule) && schedule.ForceDrop())
                 decision = ScheduleDecision.Dropped;
-            var record = new EpochRecord(epoch, rate, trainLoss, trainError, validation.Loss, validation.Top1Error, validation.Top5Error,
-                                         imagesPerSecond, lastEpochSeconds, elapsed, decision);
+            var record = new EpochRecord(epoch, rate, trainLoss, trainError, validation?.Loss ?? double.NaN, validation?.Top1Error ?? double.NaN,
+                                         validation?.Top5Error ?? double.NaN, imagesPerSecond, lastEpochSeconds, elapsed, decision);
             history.Add(record);
             observer?.EpochCompleted(record, new TrainingState(optimizer.Parameters, optimizer.Velocity, epoch, schedule.State, start.Key, history.ToArray(), elapsed, finished));
         }
         return new TrainingState(optimizer.Parameters.Map((_, t) => Ops.Copy(t, track: false)),
                                  optimizer.Velocity.Map((_, t) => Ops.Copy(t, track: false)),
                                  epoch, schedule.State, start.Key, history.ToArray(), elapsed, finished);
+    }
+
+    /// <summary>The validation pass after an epoch (split across the ranks), or null when the run has no validation set.</summary>
+    private EvaluationResult? Validate(TensorMap parameters, ITrainingObserver? observer)
+    {
+        if (_validation is null) return null;
+        Action<int, int>? progress = observer is null ? null : observer.ValidationProgress;
+        return _communicator.Size == 1
+            ? Evaluator.Evaluate(_model, parameters, _validation, _transform, _options.TenCropValidation, _options.EvaluationBatchSize, _backend, progress, _options.Workers)
+            : DataParallel.Evaluate(_communicator, _model, parameters, _validation, _transform, _options.TenCropValidation, _options.EvaluationBatchSize, _backend,
+                                    progress, _options.Workers);
     }
 
     /// <summary>

@@ -7,7 +7,9 @@ namespace AlexNet.Facade.Training;
 /// linear warm-up of the rate over the first <see cref="WarmupSteps"/> steps.</summary>
 public sealed record TrainingOptions
 {
-    /// <summary>How the training images are augmented (the validation set uses the same crop size, mean and scale).</summary>
+    /// <summary>How the training images are augmented (the validation set uses the same crop size, mean and scale). The
+    /// trainer builds its transform from this (or refuses one built from other options), so a checkpoint's record of it
+    /// is what the run did.</summary>
     public required AugmentationOptions Augmentation { get; init; }
 
     /// <summary>Most epochs (passes over the training set).</summary>
@@ -49,7 +51,8 @@ public sealed record TrainingOptions
     /// <summary>Weight decay λ.</summary>
     public float WeightDecay { get; init; } = 5e-4f;
 
-    /// <summary>Epochs without a new lowest validation error before the rate is divided.</summary>
+    /// <summary>Epochs without a new lowest validation error (the lowest training loss in a run without a validation
+    /// set) before the rate is divided.</summary>
     public int Patience { get; init; } = 2;
 
     /// <summary>Most learning-rate drops; the plateau after the last ends training.</summary>
