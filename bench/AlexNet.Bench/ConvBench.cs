@@ -8,11 +8,11 @@ namespace AlexNet.Bench;
 internal static class ConvBench
 {
     /// <summary>Prints one row per layer of the paper's network.</summary>
-    public static void Run(CpuBackend backend, int batch, int repeats) =>
+    public static void Run(IBackend backend, int batch, int repeats) =>
         Run(backend, $"Convolutions of the paper AlexNet, batch {batch}", PaperLayers.Convs(batch), repeats);
 
     /// <summary>Prints one row per layer of <paramref name="layers"/>.</summary>
-    public static void Run(CpuBackend backend, string title, (string Name, ConvGeometry Geometry)[] layers, int repeats)
+    public static void Run(IBackend backend, string title, (string Name, ConvGeometry Geometry)[] layers, int repeats)
     {
         Console.WriteLine($"{title} (ms, best of {repeats})");
         Console.WriteLine($"{"layer",6} {"fwd",9} {"bwd data",9} {"bwd filt",9} {"bwd bias",9} {"bwd all",9} {"fwd GF/s",9} {"bwd GF/s",9} {"fwd cpu",9} {"data cpu",9} {"filt cpu",9}");

@@ -1,4 +1,5 @@
 using AlexNet.Autograd.Cpu;
+using AlexNet.Autograd.Kernels;
 
 namespace AlexNet.Bench;
 
@@ -6,9 +7,10 @@ namespace AlexNet.Bench;
 internal static class GemmBench
 {
     /// <summary>Prints GFLOP/s of C = A·B for each size (and the transposed variants at the largest).</summary>
-    public static void Run(CpuBackend backend, int[] sizes, int repeats)
+    public static void Run(CpuBackend cpuBackend, int[] sizes, int repeats)
     {
-        Console.WriteLine($"GEMM (row-major, {backend.Threads} threads, best of {repeats})");
+        IBackend backend = cpuBackend;
+        Console.WriteLine($"GEMM (row-major, {cpuBackend.Threads} threads, best of {repeats})");
         Console.WriteLine($"{"size",8} {"NN GFLOP/s",12} {"TN GFLOP/s",12} {"NT GFLOP/s",12} {"NN per CPU-s",13}");
         foreach (int s in sizes)
         {
@@ -34,7 +36,7 @@ internal static class GemmBench
     /// <summary>
     /// The fully connected layers as a Linear layer runs them: y = x·Wᵀ (NT), dx = dy·W (NN), dW = dyᵀ·x (TN).
     /// </summary>
-    public static void RunDense(CpuBackend backend, int batch, int repeats)
+    public static void RunDense(IBackend backend, int batch, int repeats)
     {
         Console.WriteLine($"Dense layers of the paper AlexNet, batch {batch} (GFLOP/s, best of {repeats})");
         Console.WriteLine($"{"layer",6} {"in",6} {"out",6} {"fwd NT",9} {"dx NN",9} {"dW TN",9}");

@@ -12,7 +12,7 @@ namespace AlexNet.Bench;
 /// </summary>
 internal sealed class StackBench : IDisposable
 {
-    private readonly CpuBackend _backend;
+    private readonly IBackend _backend;
     private readonly int _batch;
     private readonly bool _classifier;
     private readonly List<DeviceBuffer> _buffers = [];
@@ -25,7 +25,7 @@ internal sealed class StackBench : IDisposable
     private readonly DeviceBuffer[] _fw, _fb, _fvw, _fvb, _fdw, _fdb, _fin, _fout, _fmask, _fdin, _fdout;
     private readonly DeviceBuffer _labels, _loss, _probabilities, _dloss;
 
-    private StackBench(CpuBackend backend, int batch, bool classifier)
+    private StackBench(IBackend backend, int batch, bool classifier)
     {
         _backend = backend;
         _batch = batch;
@@ -77,7 +77,7 @@ internal sealed class StackBench : IDisposable
     }
 
     /// <summary>Prints forward, backward and images per second for the conv stack and for the whole network.</summary>
-    public static void Run(CpuBackend backend, int batch, int repeats)
+    public static void Run(IBackend backend, int batch, int repeats)
     {
         foreach (bool classifier in new[] { false, true })
         {

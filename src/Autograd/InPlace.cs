@@ -8,7 +8,7 @@ namespace AlexNet.Autograd;
 /// composing the update from elementwise primitives (which would read and write every weight about fifteen times).
 /// Tensors recorded on a tape are refused, so nothing a gradient depends on can change underneath it.
 /// </summary>
-public static class InPlace
+internal static class InPlace
 {
     /// <summary>
     /// The paper's SGD step on optimiser-owned tensors: v ← μ·v − λ·ε·w − ε·g; w ← w + v.

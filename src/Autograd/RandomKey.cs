@@ -46,13 +46,13 @@ public readonly record struct RandomKey(ulong State)
     public int Integer(long index, int exclusiveMax) => (int)((Bits(index) >> 32) * (ulong)exclusiveMax >> 32);
 
     /// <summary>The stream's hash: SplitMix64 finaliser of key + (index + 1)·golden ratio.</summary>
-    public static ulong Hash(ulong key, ulong index) => Mix(key + (index + 1) * Golden);
+    internal static ulong Hash(ulong key, ulong index) => Mix(key + (index + 1) * Golden);
 
     /// <summary>Top 24 bits as a float in [0, 1).</summary>
-    public static float UniformFromBits(ulong bits) => (bits >> 40) * (1.0f / 16777216f);
+    internal static float UniformFromBits(ulong bits) => (bits >> 40) * (1.0f / 16777216f);
 
     /// <summary>Box–Muller: u1 from the top 24 bits (shifted into (0, 1]), u2 from the low 24 bits.</summary>
-    public static float NormalFromBits(ulong bits)
+    internal static float NormalFromBits(ulong bits)
     {
         double u1 = ((bits >> 40) + 1) * (1.0 / 16777216.0);
         double u2 = (bits & 0xFFFFFF) * (1.0 / 16777216.0);

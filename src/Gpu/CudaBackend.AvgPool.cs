@@ -9,7 +9,7 @@ public sealed partial class CudaBackend
 
     /// <inheritdoc/>
     /// <remarks>cuDNN average pooling that counts padding (CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING).</remarks>
-    public unsafe void AvgPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
+    unsafe void IBackend.AvgPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
     {
         CheckPool(g);
         EnsureCurrent();
@@ -24,7 +24,7 @@ public sealed partial class CudaBackend
     /// <inheritdoc/>
     /// <remarks>cuDNN's backward reads y and x only for max pooling; dy and dx stand in for them here, so the caller need
     /// not keep the forward's tensors.</remarks>
-    public unsafe void AvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g)
+    unsafe void IBackend.AvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g)
     {
         CheckPool(g);
         EnsureCurrent();
@@ -39,7 +39,7 @@ public sealed partial class CudaBackend
 
     /// <inheritdoc/>
     /// <remarks>An NVRTC kernel, one thread per output, summing in the CPU backend's order.</remarks>
-    public unsafe void AdaptiveAvgPool2dForward(DeviceBuffer x, DeviceBuffer y, AdaptivePoolGeometry g)
+    unsafe void IBackend.AdaptiveAvgPool2dForward(DeviceBuffer x, DeviceBuffer y, AdaptivePoolGeometry g)
     {
         CheckAdaptive(g);
         EnsureCurrent();
@@ -53,7 +53,7 @@ public sealed partial class CudaBackend
     /// <inheritdoc/>
     /// <remarks>An NVRTC kernel, one thread per input gathering from the outputs whose windows hold it (no atomics, so
     /// deterministic), summing in the CPU backend's order.</remarks>
-    public unsafe void AdaptiveAvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, AdaptivePoolGeometry g)
+    unsafe void IBackend.AdaptiveAvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, AdaptivePoolGeometry g)
     {
         CheckAdaptive(g);
         EnsureCurrent();

@@ -31,7 +31,7 @@ public sealed partial class CudaBackend
     private int DefaultConvMath => _options.AllowTf32 ? Cudnn.TensorOpMath : Cudnn.FmaMath;
 
     /// <inheritdoc/>
-    public unsafe void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y, ConvGeometry g)
+    unsafe void IBackend.Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y, ConvGeometry g)
     {
         CheckConv(g);
         EnsureCurrent();
@@ -54,7 +54,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, ConvGeometry g)
+    unsafe void IBackend.Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, ConvGeometry g)
     {
         CheckConv(g);
         EnsureCurrent();
@@ -72,7 +72,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, ConvGeometry g)
+    unsafe void IBackend.Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, ConvGeometry g)
     {
         CheckConv(g);
         EnsureCurrent();
@@ -81,7 +81,7 @@ public sealed partial class CudaBackend
         nint pdw = Ptr(dw, g.WeightCount, nameof(dw));
         if (g.Batch == 0)
         {
-            Fill(dw, g.WeightCount, 0f); // an empty batch contributes no gradient (cuDNN refuses a batch of 0)
+            Kernels.Fill(dw, g.WeightCount, 0f); // an empty batch contributes no gradient (cuDNN refuses a batch of 0)
             return;
         }
         var plan = Plan(g);
@@ -94,7 +94,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void Conv2dBackwardBias(DeviceBuffer dy, DeviceBuffer db, ConvGeometry g)
+    unsafe void IBackend.Conv2dBackwardBias(DeviceBuffer dy, DeviceBuffer db, ConvGeometry g)
     {
         CheckConv(g);
         EnsureCurrent();
@@ -103,7 +103,7 @@ public sealed partial class CudaBackend
         if (g.OutChannels == 0) return;
         if (g.OutputCount == 0)
         {
-            Fill(db, g.OutChannels, 0f);
+            Kernels.Fill(db, g.OutChannels, 0f);
             return;
         }
         var plan = Plan(g);

@@ -7,7 +7,7 @@ namespace AlexNet.Gpu;
 public sealed partial class CudaBackend
 {
     /// <inheritdoc/>
-    public unsafe void Fill(DeviceBuffer destination, int count, float value)
+    unsafe void IBackend.Fill(DeviceBuffer destination, int count, float value)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         EnsureCurrent();
@@ -25,7 +25,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public void Copy(DeviceBuffer source, DeviceBuffer destination, int count)
+    void IBackend.Copy(DeviceBuffer source, DeviceBuffer destination, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         EnsureCurrent();
@@ -36,7 +36,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void FillUniform(DeviceBuffer destination, int count, RandomKey key, float low, float high)
+    unsafe void IBackend.FillUniform(DeviceBuffer destination, int count, RandomKey key, float low, float high)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         EnsureCurrent();
@@ -50,7 +50,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void FillNormal(DeviceBuffer destination, int count, RandomKey key, float mean, float std)
+    unsafe void IBackend.FillNormal(DeviceBuffer destination, int count, RandomKey key, float mean, float std)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         EnsureCurrent();
@@ -64,7 +64,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void Unary(UnaryKernel op, DeviceBuffer x, DeviceBuffer y, int count)
+    unsafe void IBackend.Unary(UnaryKernel op, DeviceBuffer x, DeviceBuffer y, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         int code = op switch
@@ -84,7 +84,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void Affine(DeviceBuffer x, DeviceBuffer y, int count, float scale, float shift)
+    unsafe void IBackend.Affine(DeviceBuffer x, DeviceBuffer y, int count, float scale, float shift)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         EnsureCurrent();
@@ -98,7 +98,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void ReluBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, int count)
+    unsafe void IBackend.ReluBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         EnsureCurrent();
@@ -111,7 +111,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void DropoutForward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer mask, int count, float p, RandomKey key)
+    unsafe void IBackend.DropoutForward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer mask, int count, float p, RandomKey key)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (!(p >= 0f && p < 1f)) throw new ArgumentOutOfRangeException(nameof(p), p, "The drop probability must be in [0, 1).");
@@ -128,7 +128,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void SgdMomentumUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer v, int count, float learningRate, float momentum, float weightDecay)
+    unsafe void IBackend.SgdMomentumUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer v, int count, float learningRate, float momentum, float weightDecay)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         EnsureCurrent();
@@ -144,7 +144,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void AdamUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int count, AdamCoefficients coefficients)
+    unsafe void IBackend.AdamUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int count, AdamCoefficients coefficients)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         EnsureCurrent();

@@ -11,7 +11,7 @@ public sealed partial class CudaBackend
     /// C = op(A)·op(B) is computed as the column-major Cᵀ = op(B)ᵀ·op(A)ᵀ: sgemm(opB, opA, n, m, k, B, A, C) with leading
     /// dimensions equal to the stored row lengths (gpu-interop.md §4.2).
     /// </remarks>
-    public unsafe void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c)
+    unsafe void IBackend.Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -23,8 +23,8 @@ public sealed partial class CudaBackend
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
-            if (beta == 0f) Fill(c, m * n, 0f);
-            else Affine(c, c, m * n, beta, 0f);
+            if (beta == 0f) Kernels.Fill(c, m * n, 0f);
+            else Kernels.Affine(c, c, m * n, beta, 0f);
             return;
         }
         int lda = transposeA ? m : k;

@@ -9,7 +9,7 @@ public sealed partial class CudaBackend
     private const int ThreadReductionLimit = 128;
 
     /// <inheritdoc/>
-    public unsafe void Binary(BinaryKernel op, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape, DeviceBuffer y, Shape yShape)
+    unsafe void IBackend.Binary(BinaryKernel op, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape, DeviceBuffer y, Shape yShape)
     {
         ArgumentNullException.ThrowIfNull(aShape);
         ArgumentNullException.ThrowIfNull(bShape);
@@ -43,7 +43,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void Reduce(ReduceKernel op, DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
+    unsafe void IBackend.Reduce(ReduceKernel op, DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
     {
         ArgumentNullException.ThrowIfNull(xShape);
         ArgumentNullException.ThrowIfNull(yShape);
@@ -65,7 +65,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void Broadcast(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
+    unsafe void IBackend.Broadcast(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
     {
         ArgumentNullException.ThrowIfNull(xShape);
         ArgumentNullException.ThrowIfNull(yShape);
@@ -81,7 +81,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void Permute(DeviceBuffer x, Shape xShape, ReadOnlySpan<int> perm, DeviceBuffer y)
+    unsafe void IBackend.Permute(DeviceBuffer x, Shape xShape, ReadOnlySpan<int> perm, DeviceBuffer y)
     {
         ArgumentNullException.ThrowIfNull(xShape);
         int rank = xShape.Rank;
@@ -116,7 +116,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void CopyAxisRange(DeviceBuffer source, Shape sourceShape, int sourceOffset,
+    unsafe void IBackend.CopyAxisRange(DeviceBuffer source, Shape sourceShape, int sourceOffset,
                                      DeviceBuffer destination, Shape destinationShape, int destinationOffset, int axis, int length)
     {
         ArgumentNullException.ThrowIfNull(sourceShape);

@@ -9,7 +9,7 @@ public sealed partial class CudaBackend
     private readonly Dictionary<LrnGeometry, LrnPlan> _lrnPlans = new();
 
     /// <inheritdoc/>
-    public unsafe void MaxPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
+    unsafe void IBackend.MaxPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
     {
         CheckPool(g);
         EnsureCurrent();
@@ -22,7 +22,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g)
+    unsafe void IBackend.MaxPool2dBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g)
     {
         CheckPool(g);
         EnsureCurrent();
@@ -39,7 +39,7 @@ public sealed partial class CudaBackend
 
     /// <inheritdoc/>
     /// <remarks>cuDNN cross-channel LRN (with α·n) when it computes the paper's formula exactly, else an NVRTC kernel.</remarks>
-    public unsafe void LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g)
+    unsafe void IBackend.LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g)
     {
         CheckLrn(g);
         EnsureCurrent();
@@ -61,7 +61,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void LrnBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, LrnGeometry g)
+    unsafe void IBackend.LrnBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, LrnGeometry g)
     {
         CheckLrn(g);
         EnsureCurrent();

@@ -5,7 +5,7 @@ namespace AlexNet.Gpu;
 public sealed partial class CudaBackend
 {
     /// <inheritdoc/>
-    public unsafe void Softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols, bool log)
+    unsafe void IBackend.Softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols, bool log)
     {
         CheckRows(rows, cols);
         EnsureCurrent();
@@ -18,7 +18,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void SoftmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols, bool log)
+    unsafe void IBackend.SoftmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols, bool log)
     {
         CheckRows(rows, cols);
         EnsureCurrent();
@@ -33,7 +33,7 @@ public sealed partial class CudaBackend
 
     /// <inheritdoc/>
     /// <remarks>A label that is not an integer in [0, cols) gives a NaN loss for its row (the kernel cannot throw).</remarks>
-    public unsafe void SoftmaxCrossEntropyForward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer probabilities, int rows, int cols)
+    unsafe void IBackend.SoftmaxCrossEntropyForward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer probabilities, int rows, int cols)
     {
         CheckRows(rows, cols);
         if (cols == 0 && rows > 0) throw new ArgumentException("Cross-entropy needs at least one class.", nameof(cols));
@@ -48,7 +48,7 @@ public sealed partial class CudaBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void SoftmaxCrossEntropyBackward(DeviceBuffer probabilities, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int cols)
+    unsafe void IBackend.SoftmaxCrossEntropyBackward(DeviceBuffer probabilities, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int cols)
     {
         CheckRows(rows, cols);
         EnsureCurrent();

@@ -101,6 +101,10 @@ public sealed partial class CudaBackend : IBackend
     /// <inheritdoc/>
     public void ResetPeak() => _pool.ResetPeak();
 
+    /// <summary>This backend seen as its kernel contract: the kernels are explicit interface members (out of a user's
+    /// IntelliSense), so one kernel calling another goes through this view.</summary>
+    private IBackend Kernels => this;
+
     /// <summary>Returns cached (not live) device blocks to the driver.</summary>
     public void ReleaseCachedMemory()
     {
@@ -110,7 +114,7 @@ public sealed partial class CudaBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public DeviceBuffer Allocate(int length)
+    DeviceBuffer IBackend.Allocate(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         EnsureCurrent();
@@ -120,9 +124,9 @@ public sealed partial class CudaBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public unsafe DeviceBuffer Upload(ReadOnlySpan<float> data)
+    unsafe DeviceBuffer IBackend.Upload(ReadOnlySpan<float> data)
     {
-        var buffer = Allocate(data.Length);
+        var buffer = Kernels.Allocate(data.Length);
         if (data.Length == 0) return buffer;
         try
         {
@@ -141,7 +145,7 @@ public sealed partial class CudaBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void Download(DeviceBuffer source, Span<float> destination)
+    unsafe void IBackend.Download(DeviceBuffer source, Span<float> destination)
     {
         EnsureCurrent();
         var src = Ptr(source, destination.Length, nameof(source));

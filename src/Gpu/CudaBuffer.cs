@@ -3,7 +3,7 @@ using AlexNet.Autograd.Kernels;
 namespace AlexNet.Gpu;
 
 /// <summary>Device memory of a <see cref="CudaBackend"/>: <see cref="DeviceBuffer.Length"/> float32 elements.</summary>
-public sealed class CudaBuffer : DeviceBuffer
+internal sealed class CudaBuffer : DeviceBuffer
 {
     private readonly CudaMemoryPool _pool;
     private readonly long _bucket;

@@ -5,7 +5,7 @@ namespace AlexNet.Autograd.Cpu;
 public sealed partial class CpuBackend
 {
     /// <inheritdoc/>
-    public void AvgPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
+    void IBackend.AvgPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
     {
         Validate(g);
         if (2 * g.PadHeight > g.KernelHeight || 2 * g.PadWidth > g.KernelWidth)
@@ -14,7 +14,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void AvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g)
+    void IBackend.AvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g)
     {
         Validate(g);
         if (2 * g.PadHeight > g.KernelHeight || 2 * g.PadWidth > g.KernelWidth)
@@ -23,14 +23,14 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void AdaptiveAvgPool2dForward(DeviceBuffer x, DeviceBuffer y, AdaptivePoolGeometry g)
+    void IBackend.AdaptiveAvgPool2dForward(DeviceBuffer x, DeviceBuffer y, AdaptivePoolGeometry g)
     {
         Validate(g);
         AverageForward(x, y, AveragingWindows.Of(g), g.InputCount, g.OutputCount);
     }
 
     /// <inheritdoc/>
-    public void AdaptiveAvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, AdaptivePoolGeometry g)
+    void IBackend.AdaptiveAvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, AdaptivePoolGeometry g)
     {
         Validate(g);
         AverageBackward(dy, dx, AveragingWindows.Of(g), g.InputCount, g.OutputCount);

@@ -9,7 +9,7 @@ public sealed partial class CpuBackend
     private const int SegmentLength = 1 << 15;
 
     /// <inheritdoc/>
-    public void Binary(BinaryKernel op, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape, DeviceBuffer y, Shape yShape)
+    void IBackend.Binary(BinaryKernel op, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape, DeviceBuffer y, Shape yShape)
     {
         var layout = BroadcastLayout.Create(yShape, aShape, bShape);
         var ax = Cpu(a, aShape.Count).Array;
@@ -29,7 +29,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void Broadcast(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
+    void IBackend.Broadcast(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
     {
         var layout = BroadcastLayout.Create(yShape, xShape, null);
         var xs = Cpu(x, xShape.Count).Array;
@@ -46,7 +46,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void Reduce(ReduceKernel op, DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
+    void IBackend.Reduce(ReduceKernel op, DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape)
     {
         if (op is not (ReduceKernel.Sum or ReduceKernel.Max)) throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown reduction.");
         var layout = BroadcastLayout.Create(xShape, xShape, yShape);

@@ -6,7 +6,7 @@ namespace AlexNet.Autograd.Cpu;
 public sealed partial class CpuBackend
 {
     /// <inheritdoc/>
-    public unsafe void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y, ConvGeometry g)
+    unsafe void IBackend.Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y, ConvGeometry g)
     {
         Validate(g);
         float* xp = Cpu(x, g.InputCount).Pointer;
@@ -23,7 +23,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, ConvGeometry g)
+    unsafe void IBackend.Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, ConvGeometry g)
     {
         Validate(g);
         float* gp = Cpu(dy, g.OutputCount).Pointer;
@@ -48,7 +48,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, ConvGeometry g)
+    unsafe void IBackend.Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, ConvGeometry g)
     {
         Validate(g);
         nint xa = (nint)Cpu(x, g.InputCount).Pointer;
@@ -79,7 +79,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void Conv2dBackwardBias(DeviceBuffer dy, DeviceBuffer db, ConvGeometry g)
+    void IBackend.Conv2dBackwardBias(DeviceBuffer dy, DeviceBuffer db, ConvGeometry g)
     {
         Validate(g);
         var gs = Cpu(dy, g.OutputCount).Array;

@@ -9,7 +9,7 @@ public sealed partial class CpuBackend
     private const int ElementwiseGrain = 1 << 15;
 
     /// <inheritdoc/>
-    public void Unary(UnaryKernel op, DeviceBuffer x, DeviceBuffer y, int count)
+    void IBackend.Unary(UnaryKernel op, DeviceBuffer x, DeviceBuffer y, int count)
     {
         var xs = Cpu(x, count).Array;
         var ys = Cpu(y, count).Array;
@@ -29,7 +29,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void Affine(DeviceBuffer x, DeviceBuffer y, int count, float scale, float shift)
+    void IBackend.Affine(DeviceBuffer x, DeviceBuffer y, int count, float scale, float shift)
     {
         var xs = Cpu(x, count).Array;
         var ys = Cpu(y, count).Array;
@@ -42,7 +42,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void ReluBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, int count)
+    void IBackend.ReluBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, int count)
     {
         var xs = Cpu(x, count).Array;
         var gs = Cpu(dy, count).Array;
@@ -52,7 +52,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void DropoutForward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer mask, int count, float p, RandomKey key)
+    void IBackend.DropoutForward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer mask, int count, float p, RandomKey key)
     {
         var xs = Cpu(x, count).Array;
         var ys = Cpu(y, count).Array;
@@ -70,7 +70,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void SgdMomentumUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer v, int count, float learningRate, float momentum, float weightDecay)
+    void IBackend.SgdMomentumUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer v, int count, float learningRate, float momentum, float weightDecay)
     {
         var ws = Cpu(w, count).Array;
         var gs = Cpu(g, count).Array;
@@ -81,7 +81,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void AdamUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int count, AdamCoefficients coefficients)
+    void IBackend.AdamUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int count, AdamCoefficients coefficients)
     {
         var ws = Cpu(w, count).Array;
         var gs = Cpu(g, count).Array;

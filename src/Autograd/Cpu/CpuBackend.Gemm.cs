@@ -8,10 +8,10 @@ public sealed partial class CpuBackend
     private const long ParallelGemmFlops = 1L << 21;
 
     /// <inheritdoc/>
-    public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) =>
+    void IBackend.Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) =>
         Gemm(Path, transposeA, transposeB, m, n, k, alpha, a, b, beta, c);
 
-    /// <summary><see cref="Gemm(bool, bool, int, int, int, float, DeviceBuffer, DeviceBuffer, float, DeviceBuffer)"/> on a chosen path (tests cover every path).</summary>
+    /// <summary><see cref="IBackend.Gemm"/> on a chosen path (tests cover every path).</summary>
     internal unsafe void Gemm(GemmPath path, bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c)
     {
         if (m < 0 || n < 0 || k < 0) throw new ArgumentException($"GEMM sizes m={m}, n={n}, k={k} must not be negative.");

@@ -5,7 +5,7 @@ namespace AlexNet.Autograd.Cpu;
 public sealed partial class CpuBackend
 {
     /// <inheritdoc/>
-    public void Permute(DeviceBuffer x, Shape xShape, ReadOnlySpan<int> perm, DeviceBuffer y)
+    void IBackend.Permute(DeviceBuffer x, Shape xShape, ReadOnlySpan<int> perm, DeviceBuffer y)
     {
         int rank = xShape.Rank;
         if (perm.Length != rank) throw new ArgumentException($"Permutation of length {perm.Length} for shape {xShape} of rank {rank}.", nameof(perm));
@@ -50,7 +50,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void CopyAxisRange(DeviceBuffer source, Shape sourceShape, int sourceOffset,
+    void IBackend.CopyAxisRange(DeviceBuffer source, Shape sourceShape, int sourceOffset,
                               DeviceBuffer destination, Shape destinationShape, int destinationOffset, int axis, int length)
     {
         if (sourceShape.Rank != destinationShape.Rank)

@@ -11,9 +11,9 @@ public sealed partial class CpuBackend
     private const int LrnGrainFloats = 16384;
 
     /// <inheritdoc/>
-    public void LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g) => LrnForward(x, y, g, SimdLanes.Best);
+    void IBackend.LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g) => LrnForward(x, y, g, SimdLanes.Best);
 
-    /// <summary><see cref="LrnForward(DeviceBuffer, DeviceBuffer, LrnGeometry)"/> at a chosen vector width (tests pick each).</summary>
+    /// <summary><see cref="IBackend.LrnForward"/> at a chosen vector width (tests pick each).</summary>
     internal unsafe void LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g, LaneWidth width)
     {
         Validate(g);
@@ -35,11 +35,11 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void LrnBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, LrnGeometry g) =>
+    void IBackend.LrnBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, LrnGeometry g) =>
         LrnBackward(x, y, dy, dx, g, SimdLanes.Best);
 
     /// <summary>
-    /// <see cref="LrnBackward(DeviceBuffer, DeviceBuffer, DeviceBuffer, DeviceBuffer, LrnGeometry)"/> at a chosen vector
+    /// <see cref="IBackend.LrnBackward"/> at a chosen vector
     /// width (tests pick each).
     /// </summary>
     internal unsafe void LrnBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, LrnGeometry g, LaneWidth width)

@@ -22,7 +22,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void MaxPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
+    unsafe void IBackend.MaxPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g)
     {
         Validate(g);
         nint xa = (nint)Cpu(x, g.InputCount).Pointer;
@@ -41,7 +41,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public unsafe void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g)
+    unsafe void IBackend.MaxPool2dBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g)
     {
         Validate(g);
         nint xa = (nint)Cpu(x, g.InputCount).Pointer;

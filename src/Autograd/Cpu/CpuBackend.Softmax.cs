@@ -6,7 +6,7 @@ namespace AlexNet.Autograd.Cpu;
 public sealed partial class CpuBackend
 {
     /// <inheritdoc/>
-    public void Softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols, bool log)
+    void IBackend.Softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols, bool log)
     {
         long count = CheckMatrix(rows, cols);
         var xs = Cpu(x, count).Array;
@@ -32,7 +32,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void SoftmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols, bool log)
+    void IBackend.SoftmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols, bool log)
     {
         long count = CheckMatrix(rows, cols);
         var ys = Cpu(y, count).Array;
@@ -59,7 +59,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void SoftmaxCrossEntropyForward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer probabilities, int rows, int cols)
+    void IBackend.SoftmaxCrossEntropyForward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer probabilities, int rows, int cols)
     {
         long count = CheckMatrix(rows, cols);
         var xs = Cpu(logits, count).Array;
@@ -82,7 +82,7 @@ public sealed partial class CpuBackend
     }
 
     /// <inheritdoc/>
-    public void SoftmaxCrossEntropyBackward(DeviceBuffer probabilities, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int cols)
+    void IBackend.SoftmaxCrossEntropyBackward(DeviceBuffer probabilities, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int cols)
     {
         long count = CheckMatrix(rows, cols);
         var ps = Cpu(probabilities, count).Array;

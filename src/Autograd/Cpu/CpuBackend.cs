@@ -44,14 +44,14 @@ public sealed partial class CpuBackend : IBackend
     public void ResetPeak() => _pool.ResetPeak();
 
     /// <inheritdoc/>
-    public DeviceBuffer Allocate(int length)
+    DeviceBuffer IBackend.Allocate(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         return Rent(length);
     }
 
     /// <inheritdoc/>
-    public DeviceBuffer Upload(ReadOnlySpan<float> data)
+    DeviceBuffer IBackend.Upload(ReadOnlySpan<float> data)
     {
         var buffer = Rent(data.Length);
         data.CopyTo(buffer.Array);
@@ -59,7 +59,7 @@ public sealed partial class CpuBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public void Download(DeviceBuffer source, Span<float> destination)
+    void IBackend.Download(DeviceBuffer source, Span<float> destination)
     {
         var s = Cpu(source, destination.Length);
         s.Array.AsSpan(0, destination.Length).CopyTo(destination);
@@ -71,14 +71,14 @@ public sealed partial class CpuBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public void Fill(DeviceBuffer destination, int count, float value)
+    void IBackend.Fill(DeviceBuffer destination, int count, float value)
     {
         var d = Cpu(destination, count).Array;
         For(count, 1 << 16, (s, e) => d.AsSpan(s, e - s).Fill(value));
     }
 
     /// <inheritdoc/>
-    public void Copy(DeviceBuffer source, DeviceBuffer destination, int count)
+    void IBackend.Copy(DeviceBuffer source, DeviceBuffer destination, int count)
     {
         var s = Cpu(source, count).Array;
         var d = Cpu(destination, count).Array;
@@ -86,7 +86,7 @@ public sealed partial class CpuBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public void FillUniform(DeviceBuffer destination, int count, RandomKey key, float low, float high)
+    void IBackend.FillUniform(DeviceBuffer destination, int count, RandomKey key, float low, float high)
     {
         var d = Cpu(destination, count).Array;
         float range = high - low;
@@ -97,7 +97,7 @@ public sealed partial class CpuBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public void FillNormal(DeviceBuffer destination, int count, RandomKey key, float mean, float std)
+    void IBackend.FillNormal(DeviceBuffer destination, int count, RandomKey key, float mean, float std)
     {
         var d = Cpu(destination, count).Array;
         For(count, 1 << 12, (s, e) =>

@@ -6,7 +6,7 @@ namespace AlexNet.Autograd.Cpu;
 
 /// <summary>Host storage of the CPU backend: a pinned <see cref="float"/> array of exactly <see cref="DeviceBuffer.Length"/> elements.</summary>
 /// <remarks>The array is allocated on the pinned object heap, so kernels may hold raw pointers into it without fixing it.</remarks>
-public sealed class CpuBuffer : DeviceBuffer
+internal sealed class CpuBuffer : DeviceBuffer
 {
     private readonly CpuBackend _owner;
 

@@ -2,7 +2,7 @@ using AlexNet.Autograd.Kernels;
 
 namespace AlexNet.Gpu.Diagnostics;
 
-public static partial class BackendEquivalence
+internal static partial class BackendEquivalence
 {
     /// <summary>Three fused Adam (or AdamW) steps from non-zero moments: the same per-element arithmetic on both
     /// sides, IEEE square root and division, so only a few ulps apart.</summary>

@@ -2,7 +2,7 @@ using AlexNet.Autograd.Kernels;
 
 namespace AlexNet.Gpu.Diagnostics;
 
-public static partial class BackendEquivalence
+internal static partial class BackendEquivalence
 {
     /// <summary>cuDNN average pooling (padding counted) against the CPU: the sums run in another order, so a few ulps.</summary>
     private static void AvgPoolCase(BackendPair p)

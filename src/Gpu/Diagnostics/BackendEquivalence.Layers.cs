@@ -3,7 +3,7 @@ using AlexNet.Autograd.Kernels;
 
 namespace AlexNet.Gpu.Diagnostics;
 
-public static partial class BackendEquivalence
+internal static partial class BackendEquivalence
 {
     private enum ConvPart { Forward, BackwardData, BackwardFilter, BackwardBias }
 

@@ -14,7 +14,7 @@ namespace AlexNet.Gpu.Diagnostics;
 /// about 1e-6 relative for transcendental elementwise kernels; 1e-4 relative plus a small absolute term for reductions,
 /// GEMM and convolutions, whose summation order differs between backends.
 /// </remarks>
-public static partial class BackendEquivalence
+internal static partial class BackendEquivalence
 {
     private static readonly (string Name, Action<BackendPair> Body)[] Cases =
     [

@@ -9,5 +9,5 @@ namespace AlexNet.Gpu.Diagnostics;
 /// <param name="AbsTolerance">Absolute part of the tolerance.</param>
 /// <param name="RelTolerance">Relative part of the tolerance.</param>
 /// <param name="Error">The exception text when the case threw instead of producing numbers.</param>
-public sealed record EquivalenceResult(
+internal sealed record EquivalenceResult(
     string Case, string Output, bool Passed, double MaxAbsError, double MaxRelError, double AbsTolerance, double RelTolerance, string? Error = null);

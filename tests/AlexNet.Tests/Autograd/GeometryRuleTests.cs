@@ -23,7 +23,7 @@ public sealed class GeometryRuleTests
         var (g, fragment) = BadConvolutions[index];
         Assert.Contains(fragment, g.FindProblem());
         Refuses(g.Validate, fragment, "Validate");
-        using var cpu = new CpuBackend(1);
+        using IBackend cpu = new CpuBackend(1);
         using var b = cpu.Allocate(1);
         foreach (var (entry, call) in ConvEntries(cpu, g, b)) Refuses(call, fragment, entry);
         if (Square(g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.PadHeight, g.PadWidth) && Constructible(g.Batch, g.InChannels, g.InHeight, g.InWidth, g.OutChannels, g.KernelHeight) && fragment != "elements")
@@ -42,7 +42,7 @@ public sealed class GeometryRuleTests
         var (g, fragment) = BadPoolings[index];
         Assert.Contains(fragment, g.FindProblem());
         Refuses(g.Validate, fragment, "Validate");
-        using var cpu = new CpuBackend(1);
+        using IBackend cpu = new CpuBackend(1);
         using var b = cpu.Allocate(1);
         foreach (var (entry, call) in PoolEntries(cpu, g, b)) Refuses(call, fragment, entry);
         if (Square(g.KernelHeight, g.KernelWidth, g.StrideHeight, g.StrideWidth, g.PadHeight, g.PadWidth) && Constructible(g.Batch, g.Channels, g.InHeight, g.InWidth) && fragment != "elements")
@@ -59,13 +59,13 @@ public sealed class GeometryRuleTests
         var (g, fragment) = BadLrns[index];
         Assert.Contains(fragment, g.FindProblem());
         Refuses(g.Validate, fragment, "Validate");
-        using var cpu = new CpuBackend(1);
+        using IBackend cpu = new CpuBackend(1);
         using var b = cpu.Allocate(1);
         foreach (var (entry, call) in LrnEntries(cpu, g, b)) Refuses(call, fragment, entry);
         foreach (var width in new[] { LaneWidth.V128, LaneWidth.V256, LaneWidth.V512 })
         {
-            Refuses(() => cpu.LrnForward(b, b, g, width), fragment, $"LrnForward at {width}");
-            Refuses(() => cpu.LrnBackward(b, b, b, b, g, width), fragment, $"LrnBackward at {width}");
+            Refuses(() => ((CpuBackend)cpu).LrnForward(b, b, g, width), fragment, $"LrnForward at {width}");
+            Refuses(() => ((CpuBackend)cpu).LrnBackward(b, b, b, b, g, width), fragment, $"LrnBackward at {width}");
         }
         if (Constructible(g.Batch, g.Channels, g.Height, g.Width) && fragment != "elements")
         {

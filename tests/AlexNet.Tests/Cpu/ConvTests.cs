@@ -28,7 +28,7 @@ public class ConvTests
     {
         foreach (var (threads, path) in Backends())
         {
-            using var backend = new CpuBackend(threads) { Path = path };
+            using IBackend backend = new CpuBackend(threads) { Path = path };
             var (x, w, bias, _) = Inputs(g);
             using var bx = backend.Upload(x);
             using var bw = backend.Upload(w);
@@ -50,7 +50,7 @@ public class ConvTests
     {
         foreach (var (threads, path) in Backends())
         {
-            using var backend = new CpuBackend(threads) { Path = path };
+            using IBackend backend = new CpuBackend(threads) { Path = path };
             var (x, w, _, dy) = Inputs(g);
             using var bx = backend.Upload(x);
             using var bw = backend.Upload(w);
@@ -77,7 +77,7 @@ public class ConvTests
     [InlineData(2)]
     public void ConvolutionLeavesNoLiveBuffersBehind(int threads)
     {
-        using var backend = new CpuBackend(threads);
+        using IBackend backend = new CpuBackend(threads);
         var g = new ConvGeometry(4, 4, 9, 9, 6, 3, 3, 1, 1, 1, 1, 2);
         var (x, w, bias, dy) = Inputs(g);
         using var bx = backend.Upload(x);

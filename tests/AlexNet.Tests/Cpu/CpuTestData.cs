@@ -24,7 +24,7 @@ internal static class CpuTestData
         return v;
     }
 
-    public static float[] Read(CpuBackend backend, DeviceBuffer buffer, int count)
+    public static float[] Read(IBackend backend, DeviceBuffer buffer, int count)
     {
         var v = new float[count];
         backend.Download(buffer, v);

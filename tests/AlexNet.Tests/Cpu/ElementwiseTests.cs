@@ -12,7 +12,7 @@ public class ElementwiseTests
     [InlineData(100_003)]
     public void UnaryAffineAndReluBackward(int count)
     {
-        using var backend = new CpuBackend(2);
+        using IBackend backend = new CpuBackend(2);
         var x = CpuTestData.Random(count, 1, 4f);
         x[0] = 0f;
         var dy = CpuTestData.Random(count, 2);
@@ -38,7 +38,7 @@ public class ElementwiseTests
     [Fact]
     public void RandomFillsFollowTheKeyExactly()
     {
-        using var backend = new CpuBackend(2);
+        using IBackend backend = new CpuBackend(2);
         var key = RandomKey.FromSeed(42);
         const int count = 50_001;
         using var b = backend.Allocate(count);
@@ -53,7 +53,7 @@ public class ElementwiseTests
     [Fact]
     public void DropoutMaskFollowsTheKey()
     {
-        using var backend = new CpuBackend(2);
+        using IBackend backend = new CpuBackend(2);
         var key = RandomKey.FromSeed(7);
         const int count = 40_000;
         var x = CpuTestData.Random(count, 3);
@@ -74,7 +74,7 @@ public class ElementwiseTests
     [Fact]
     public void SgdMomentumMatchesThePaper()
     {
-        using var backend = new CpuBackend(2);
+        using IBackend backend = new CpuBackend(2);
         const int count = 1003;
         var w = CpuTestData.Random(count, 1);
         var g = CpuTestData.Random(count, 2);
@@ -91,7 +91,7 @@ public class ElementwiseTests
     [Fact]
     public void FillAndCopy()
     {
-        using var backend = new CpuBackend(2);
+        using IBackend backend = new CpuBackend(2);
         using var a = backend.Upload([1f, 2f, 3f, 4f]);
         using var b = backend.Allocate(4);
         backend.Fill(b, 4, 7f);

@@ -1,4 +1,5 @@
 using AlexNet.Autograd.Cpu;
+using AlexNet.Autograd.Kernels;
 using Xunit;
 
 namespace AlexNet.Tests.Cpu;
@@ -8,7 +9,7 @@ public class MemoryPoolTests
     [Fact]
     public void FreedArraysAreReusedByExactLength()
     {
-        using var backend = new CpuBackend(1);
+        using IBackend backend = new CpuBackend(1);
         var first = (CpuBuffer)backend.Allocate(100);
         var array = first.Array;
         first.Dispose();
@@ -26,7 +27,7 @@ public class MemoryPoolTests
     [Fact]
     public void RepeatedStepDoesNotGrowMemory()
     {
-        using var backend = new CpuBackend(2);
+        using IBackend backend = new CpuBackend(2);
         var stats = new List<(long Live, long Peak, long Pooled)>();
         for (int step = 0; step < 5; step++)
         {
@@ -46,7 +47,7 @@ public class MemoryPoolTests
     [Fact]
     public void ConcurrentAllocationKeepsCountersConsistent()
     {
-        using var backend = new CpuBackend(2);
+        using IBackend backend = new CpuBackend(2);
         Parallel.For(0, 2000, i =>
         {
             using var b = backend.Allocate(i % 13 + 1);
@@ -58,7 +59,7 @@ public class MemoryPoolTests
     [Fact]
     public void BuffersOfAnotherDeviceOrTooShortAreRejected()
     {
-        using var a = new CpuBackend(1);
+        using IBackend a = new CpuBackend(1);
         using var x = a.Allocate(4);
         using var y = a.Allocate(3);
         var ex = Assert.Throws<ArgumentException>(() => a.Unary(AlexNet.Autograd.Kernels.UnaryKernel.Neg, x, y, 4));

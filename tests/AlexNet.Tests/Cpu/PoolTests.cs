@@ -105,7 +105,7 @@ public class PoolTests
             var dy = CpuTestData.Random(g.OutputCount, 22);
             (float[] Y, float[] Dx) Run(bool avx512)
             {
-                using var backend = new CpuBackend(2) { PoolingAvx512 = avx512 };
+                using IBackend backend = new CpuBackend(2) { PoolingAvx512 = avx512 };
                 using var bx = backend.Upload(x);
                 using var by = backend.Allocate(g.OutputCount);
                 using var bdy = backend.Upload(dy);
@@ -131,7 +131,7 @@ public class PoolTests
             var dy = CpuTestData.Random(g.OutputCount, 12);
             (float[] Y, float[] Dx) Run(int threads)
             {
-                using var backend = new CpuBackend(threads);
+                using IBackend backend = new CpuBackend(threads);
                 using var bx = backend.Upload(x);
                 using var by = backend.Allocate(g.OutputCount);
                 using var bdy = backend.Upload(dy);
@@ -155,7 +155,7 @@ public class PoolTests
     [MemberData(nameof(Geometries))]
     public void ForwardAndBackwardMatchNaiveLoopsWithTies(PoolGeometry g)
     {
-        using var backend = new CpuBackend(2);
+        using IBackend backend = new CpuBackend(2);
         int seed = g.InHeight * 31 + g.KernelHeight * 7 + g.PadHeight;
         var x = CpuTestData.Ties(g.InputCount, seed);
         var dy = CpuTestData.Random(g.OutputCount, seed + 1);
@@ -173,7 +173,7 @@ public class PoolTests
     [Fact]
     public void TiesRouteToTheFirstMaximumOnly()
     {
-        using var backend = new CpuBackend(1);
+        using IBackend backend = new CpuBackend(1);
         var g = new PoolGeometry(1, 1, 2, 2, 2, 2, 1, 1, 0, 0);
         using var bx = backend.Upload([5f, 5f, 5f, 5f]);
         using var by = backend.Allocate(1);
@@ -187,7 +187,7 @@ public class PoolTests
     [Fact]
     public void PaddingNeverWinsAgainstNegativeInputs()
     {
-        using var backend = new CpuBackend(1);
+        using IBackend backend = new CpuBackend(1);
         var g = new PoolGeometry(1, 1, 2, 2, 3, 3, 1, 1, 1, 1);
         using var bx = backend.Upload([-4f, -3f, -2f, -1f]);
         using var by = backend.Allocate(4);

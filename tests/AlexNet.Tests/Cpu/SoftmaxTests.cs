@@ -1,4 +1,5 @@
 using AlexNet.Autograd.Cpu;
+using AlexNet.Autograd.Kernels;
 using Xunit;
 
 namespace AlexNet.Tests.Cpu;
@@ -10,7 +11,7 @@ public class SoftmaxTests
     [InlineData(true)]
     public void SoftmaxForwardAndBackward(bool log)
     {
-        using var backend = new CpuBackend(2);
+        using IBackend backend = new CpuBackend(2);
         int rows = 5, cols = 11;
         var x = CpuTestData.Random(rows * cols, 1, 5f);
         x[3] = 1e4f;
@@ -46,7 +47,7 @@ public class SoftmaxTests
     [Fact]
     public void CrossEntropyIsStableForHugeLogits()
     {
-        using var backend = new CpuBackend(2);
+        using IBackend backend = new CpuBackend(2);
         int rows = 4, cols = 6;
         var x = CpuTestData.Random(rows * cols, 3, 2f);
         x[0] = 1e4f;

@@ -32,11 +32,11 @@ public sealed class ThreadCountTests
                 {
                     float[] Run(int threads)
                     {
-                        using var backend = new CpuBackend(threads);
+                        using IBackend backend = new CpuBackend(threads);
                         using var ba = backend.Upload(a);
                         using var bb = backend.Upload(b);
                         using var bc = backend.Upload(c0);
-                        backend.Gemm(path, ta, tb, m, n, k, 0.75f, ba, bb, 0.5f, bc);
+                        ((CpuBackend)backend).Gemm(path, ta, tb, m, n, k, 0.75f, ba, bb, 0.5f, bc);
                         return CpuTestData.Read(backend, bc, m * n);
                     }
                     var one = Run(1);
@@ -56,7 +56,7 @@ public sealed class ThreadCountTests
         {
             float[][] Run(int threads)
             {
-                using var backend = new CpuBackend(threads) { Path = path };
+                using IBackend backend = new CpuBackend(threads) { Path = path };
                 using var bx = backend.Upload(x);
                 using var bw = backend.Upload(w);
                 using var bb = backend.Upload(bias);

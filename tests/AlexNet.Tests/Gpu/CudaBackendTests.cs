@@ -19,7 +19,7 @@ public sealed class CudaBackendTests(CudaFixture fixture) : IClassFixture<CudaFi
     [GpuFact]
     public void UploadDownloadRoundTripsAndCountersReturnToBaseline()
     {
-        var cuda = fixture.Cuda;
+        IBackend cuda = fixture.Cuda;
         long before = cuda.Memory.LiveBuffers;
         var data = Enumerable.Range(0, 1000).Select(i => i * 0.5f).ToArray();
         var result = new float[1000];
@@ -37,26 +37,26 @@ public sealed class CudaBackendTests(CudaFixture fixture) : IClassFixture<CudaFi
     [GpuFact]
     public void EmptyBuffersAreAllowed()
     {
-        using var b = fixture.Cuda.Allocate(0);
-        fixture.Cuda.Download(b, Span<float>.Empty);
-        fixture.Cuda.Fill(b, 0, 1f);
+        using var b = ((IBackend)fixture.Cuda).Allocate(0);
+        ((IBackend)fixture.Cuda).Download(b, Span<float>.Empty);
+        ((IBackend)fixture.Cuda).Fill(b, 0, 1f);
     }
 
     [GpuFact]
     public void ABufferOfAnotherBackendIsRejected()
     {
-        using var cpuBuffer = fixture.Cpu.Upload([1f, 2f]);
-        using var gpuBuffer = fixture.Cuda.Allocate(2);
-        var e = Assert.Throws<ArgumentException>(() => fixture.Cuda.Copy(cpuBuffer, gpuBuffer, 2));
+        using var cpuBuffer = ((IBackend)fixture.Cpu).Upload([1f, 2f]);
+        using var gpuBuffer = ((IBackend)fixture.Cuda).Allocate(2);
+        var e = Assert.Throws<ArgumentException>(() => ((IBackend)fixture.Cuda).Copy(cpuBuffer, gpuBuffer, 2));
         Assert.Contains("cpu", e.Message);
     }
 
     [GpuFact]
     public void ATooShortBufferIsRejected()
     {
-        using var small = fixture.Cuda.Allocate(3);
-        using var big = fixture.Cuda.Allocate(10);
-        Assert.Throws<ArgumentException>(() => fixture.Cuda.Copy(small, big, 10));
+        using var small = ((IBackend)fixture.Cuda).Allocate(3);
+        using var big = ((IBackend)fixture.Cuda).Allocate(10);
+        Assert.Throws<ArgumentException>(() => ((IBackend)fixture.Cuda).Copy(small, big, 10));
     }
 
     [GpuFact]
@@ -68,7 +68,7 @@ public sealed class CudaBackendTests(CudaFixture fixture) : IClassFixture<CudaFi
         {
             var e = Assert.Throws<GpuOutOfMemoryException>(() =>
             {
-                for (int i = 0; i < 1000; i++) held.Add(cuda.Allocate(int.MaxValue / 2));
+                for (int i = 0; i < 1000; i++) held.Add(((IBackend)cuda).Allocate(int.MaxValue / 2));
             });
             Assert.Contains("out of memory", e.Message);
         }
@@ -83,10 +83,10 @@ public sealed class CudaBackendTests(CudaFixture fixture) : IClassFixture<CudaFi
     public void RandomFillReproducesRandomKeyBitForBit()
     {
         var key = RandomKey.FromSeed(123);
-        using var b = fixture.Cuda.Allocate(4096);
-        fixture.Cuda.FillUniform(b, 4096, key, 0f, 1f);
+        using var b = ((IBackend)fixture.Cuda).Allocate(4096);
+        ((IBackend)fixture.Cuda).FillUniform(b, 4096, key, 0f, 1f);
         var got = new float[4096];
-        fixture.Cuda.Download(b, got);
+        ((IBackend)fixture.Cuda).Download(b, got);
         for (int i = 0; i < got.Length; i++) Assert.Equal(key.Uniform(i), got[i]);
     }
 
@@ -95,7 +95,7 @@ public sealed class CudaBackendTests(CudaFixture fixture) : IClassFixture<CudaFi
     {
         for (int i = 0; i < 2; i++)
         {
-            using var backend = new CudaBackend(0);
+            using IBackend backend = new CudaBackend(0);
             using var b = backend.Upload([1f, 2f, 3f]);
             backend.Unary(UnaryKernel.Neg, b, b, 3);
             var r = new float[3];
@@ -107,7 +107,7 @@ public sealed class CudaBackendTests(CudaFixture fixture) : IClassFixture<CudaFi
     [GpuFact]
     public void UsingADisposedBackendThrows()
     {
-        var backend = new CudaBackend(0);
+        IBackend backend = new CudaBackend(0);
         backend.Dispose();
         Assert.Throws<ObjectDisposedException>(() => backend.Allocate(1));
     }

@@ -1,3 +1,4 @@
+using AlexNet.Autograd.Kernels;
 using AlexNet.Tests.Autograd;
 using Xunit;
 using static AlexNet.Tests.Autograd.GeometryRules;
@@ -17,7 +18,7 @@ public sealed class CudaGeometryRuleTests(CudaFixture fixture) : IClassFixture<C
     public void EveryConvolutionEntryRefusesWhatTheRuleRefuses(int index)
     {
         var (g, fragment) = BadConvolutions[index];
-        using var b = fixture.Cuda.Allocate(1);
+        using var b = ((IBackend)fixture.Cuda).Allocate(1);
         foreach (var (entry, call) in ConvEntries(fixture.Cuda, g, b)) Refuses(call, fragment, entry);
     }
 
@@ -26,7 +27,7 @@ public sealed class CudaGeometryRuleTests(CudaFixture fixture) : IClassFixture<C
     public void EveryPoolingEntryRefusesWhatTheRuleRefuses(int index)
     {
         var (g, fragment) = BadPoolings[index];
-        using var b = fixture.Cuda.Allocate(1);
+        using var b = ((IBackend)fixture.Cuda).Allocate(1);
         foreach (var (entry, call) in PoolEntries(fixture.Cuda, g, b)) Refuses(call, fragment, entry);
     }
 
@@ -35,7 +36,7 @@ public sealed class CudaGeometryRuleTests(CudaFixture fixture) : IClassFixture<C
     public void EveryLrnEntryRefusesWhatTheRuleRefuses(int index)
     {
         var (g, fragment) = BadLrns[index];
-        using var b = fixture.Cuda.Allocate(1);
+        using var b = ((IBackend)fixture.Cuda).Allocate(1);
         foreach (var (entry, call) in LrnEntries(fixture.Cuda, g, b)) Refuses(call, fragment, entry);
     }
 

@@ -48,7 +48,7 @@ public sealed class HostEmulatedAdaptivePoolTests : IDisposable
         main.Append("  return 0;\n}\n");
         var values = CompileAndRun(main.ToString());
 
-        using var cpu = new CpuBackend();
+        using IBackend cpu = new CpuBackend();
         int at = 0;
         foreach (var g in Geometries)
         {

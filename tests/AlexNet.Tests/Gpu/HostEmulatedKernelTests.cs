@@ -95,7 +95,7 @@ public sealed class HostEmulatedKernelTests : IDisposable
             Assert.Equal((float)(Math.Sin(i * 0.37) * 3.0) * mask, y[i]);
         }
 
-        using var cpu = new CpuBackend();
+        using IBackend cpu = new CpuBackend();
         var geometry = new LrnGeometry(2, 9, 3, 5, 5, 0.02f, 0.75f, 2f); // n = 5: half-window 2, as the host program passes
         var lx = Enumerable.Range(0, geometry.Count).Select(i => (float)(Math.Sin(i * 0.37) * 3.0)).ToArray();
         var ldy = Enumerable.Range(0, geometry.Count).Select(i => (float)Math.Cos(i * 0.11)).ToArray();

@@ -11,7 +11,7 @@ namespace AlexNet.Tests.Layers;
 /// </summary>
 internal sealed class CountingBackend(string name, TransferLog log) : IBackend
 {
-    private readonly CpuBackend _inner = new(threads: 1);
+    private readonly IBackend _inner = new CpuBackend(threads: 1);
 
     public string Name { get; } = name;
 
