@@ -1,5 +1,7 @@
 using AlexNet.Autograd;
+using AlexNet.Autograd.Cpu;
 using AlexNet.Facade;
+using AlexNet.Facade.Augmentation;
 using AlexNet.Facade.Data;
 using AlexNet.Facade.Training;
 using AlexNet.Layers;
@@ -93,6 +95,31 @@ internal static class GuideSnippets
         // guide:onnx
         net.ExportOnnx(path, parameters);                   // namespace AlexNet.Onnx; opset 17, input 'input' [N, 1, 28, 28]
         // end
+    }
+
+    public static Prediction TrainWithTheTrainer(Network net, IImageDataset train, IImageDataset test, string folder)
+    {
+        string path = Path.Combine(folder, "lenet-trainer.ckpt");
+        // guide:trainer
+        var options = new TrainingOptions
+        {
+            Augmentation = new AugmentationOptions { CropSize = 28, Scale = 1 / 64f },   // flips, mean image, scale
+            Epochs = 1, BatchSize = 50, LearningRate = 0.05f,
+        };
+        var trainer = new Trainer(NetworkModel.Of(net), train, validation: null, options, CpuBackend.Default);
+        var start = TrainingState.Start(net.Init(RandomKey.FromSeed(1)), options);
+        var end = trainer.Run(start, new ConsoleProgress());   // one line per epoch on the console
+        TrainingCheckpoint.Save(path, new TrainingRun(net, end, options, DatasetStatistics.Compute(train), train.ClassNames));
+
+        using var model = TrainedModel.Load(path);           // the weights with the run's preprocessing
+        var pixels = new byte[28 * 28];
+        test.ReadImage(0, pixels);
+        var prediction = model.PredictPixels(pixels);        // or model.Predict("boot.png")
+        Console.WriteLine($"{prediction.ClassName} ({prediction.Probability:P1})");
+        // end
+        end.Parameters.DisposeAll();
+        end.Velocity.DisposeAll();
+        return prediction;
     }
 
     public static GradientCheckResult CustomOp()

@@ -89,6 +89,18 @@ public sealed partial class GuideTests
     }
 
     [Fact]
+    public void TheTrainerTrainsSavesAndPredicts()
+    {
+        var train = BandsAndSquares.Create(1000, seed: 3);
+        var test = BandsAndSquares.Create(10, seed: 4);
+        using var folder = new TempDirectory();
+        var prediction = GuideSnippets.TrainWithTheTrainer(GuideSnippets.DefineLeNet(), train, test, folder.Path);
+        Assert.Equal(10, prediction.Probabilities.Count);
+        Assert.InRange(prediction.Probabilities.Sum(), 0.999f, 1.001f);
+        Assert.Equal(prediction.Top[0].ClassName, prediction.ClassName);
+    }
+
+    [Fact]
     public void TheCustomOpPassesTheCheckAndTheCustomLayerRoundTrips()
     {
         Assert.True(GuideSnippets.CustomOp().Passed);
