@@ -16,8 +16,8 @@ namespace AlexNet.Facade.Training;
 /// <para>Ownership is the same as <see cref="SgdMomentum"/>'s: the optimiser copies the weights it is given and from then
 /// on owns those copies, the moments and the step count. <see cref="Parameters"/> is the same map from step to step,
 /// overwritten by the backend's fused kernel (<see cref="InPlace.AdamUpdate"/>, one pass per tensor); the caller's
-/// tensors are never touched. Because the optimiser owns <see cref="Parameters"/>, disposing it releases the weights a
-/// model may still be using: copy them out first (for instance with <c>Ops.Copy</c>) if they must outlive it.</para>
+/// tensors are never touched. The optimiser owns <see cref="Parameters"/> until <see cref="TakeParameters"/> hands them
+/// over: disposing it before that releases the weights with its state, after it only the state.</para>
 /// <para>For checkpoints, <see cref="FirstMoment"/>, <see cref="SecondMoment"/> and <see cref="StepCount"/> are the
 /// whole state; passing them back to the constructor resumes exactly where the saved optimiser stopped.</para>
 /// </remarks>
@@ -107,6 +107,7 @@ public sealed class Adam : IDisposable
     {
         ArgumentNullException.ThrowIfNull(gradients);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_taken) throw new InvalidOperationException("The parameters were handed over with TakeParameters; this optimiser can take no further step.");
         var coefficients = AdamCoefficients.ForStep(learningRate, Beta1, Beta2, Epsilon, WeightDecay, DecoupledWeightDecay, StepCount + 1);
         CheckMatch(Parameters, gradients, "gradients", nameof(gradients));
         foreach (var (name, w) in Parameters)
@@ -115,13 +116,29 @@ public sealed class Adam : IDisposable
     }
 
     private bool _disposed;
+    private bool _taken;
+
+    /// <summary>
+    /// Hands the weights over: the caller owns them from now on (dispose them when done; a <c>using</c> on the map does
+    /// it), disposing the optimiser no longer releases them, and the optimiser can take no further step.
+    /// </summary>
+    /// <returns><see cref="Parameters"/>.</returns>
+    /// <exception cref="ObjectDisposedException">The optimiser was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The weights were already handed over.</exception>
+    public TensorMap TakeParameters()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_taken) throw new InvalidOperationException("The parameters were already handed over with TakeParameters.");
+        _taken = true;
+        return Parameters;
+    }
 
     /// <summary>Releases the weights and moments the optimiser owns.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        Parameters.DisposeAll();
+        if (!_taken) Parameters.DisposeAll();
         FirstMoment.DisposeAll();
         SecondMoment.DisposeAll();
     }

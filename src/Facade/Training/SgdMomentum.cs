@@ -10,9 +10,9 @@ namespace AlexNet.Facade.Training;
 /// Parameters stay immutable from the caller's side: the optimiser owns its own copies of the weights and of the
 /// velocities and overwrites them at every <see cref="Step"/> with the backend's fused kernel
 /// (<see cref="InPlace.SgdMomentumUpdate"/>, one pass per tensor), so <see cref="Parameters"/> is the same map from
-/// step to step and the caller's tensors are never touched. Because the optimiser owns <see cref="Parameters"/>,
-/// disposing it releases the weights a model may still be using: copy them out first (for instance with
-/// <c>Ops.Copy</c>) if they must outlive it. <see cref="Adam"/> follows the same model.
+/// step to step and the caller's tensors are never touched. The optimiser owns <see cref="Parameters"/> until
+/// <see cref="TakeParameters"/> hands them over: disposing it before that releases the weights with its state, after
+/// it only the state. <see cref="Adam"/> follows the same model.
 /// </remarks>
 public sealed class SgdMomentum : IDisposable
 {
@@ -56,6 +56,7 @@ public sealed class SgdMomentum : IDisposable
     {
         ArgumentNullException.ThrowIfNull(gradients);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_taken) throw new InvalidOperationException("The parameters were handed over with TakeParameters; this optimiser can take no further step.");
         if (!(learningRate >= 0) || !float.IsFinite(learningRate))
             throw new ArgumentException($"Learning rate must be finite and ≥ 0, got {learningRate}.", nameof(learningRate));
         CheckMatch(Parameters, gradients, "gradients");
@@ -64,13 +65,29 @@ public sealed class SgdMomentum : IDisposable
     }
 
     private bool _disposed;
+    private bool _taken;
+
+    /// <summary>
+    /// Hands the weights over: the caller owns them from now on (dispose them when done; a <c>using</c> on the map does
+    /// it), disposing the optimiser no longer releases them, and the optimiser can take no further step.
+    /// </summary>
+    /// <returns><see cref="Parameters"/>.</returns>
+    /// <exception cref="ObjectDisposedException">The optimiser was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The weights were already handed over.</exception>
+    public TensorMap TakeParameters()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_taken) throw new InvalidOperationException("The parameters were already handed over with TakeParameters.");
+        _taken = true;
+        return Parameters;
+    }
 
     /// <summary>Releases the weights and velocities the optimiser owns.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        Parameters.DisposeAll();
+        if (!_taken) Parameters.DisposeAll();
         Velocity.DisposeAll();
     }
 

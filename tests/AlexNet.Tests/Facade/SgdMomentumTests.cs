@@ -39,4 +39,38 @@ public sealed class SgdMomentumTests
         Assert.Throws<ArgumentException>(() => new SgdMomentum(p, momentum: 1f));
         Assert.Throws<ArgumentException>(() => new SgdMomentum(p, velocity: TensorMap.Empty.Add("w", Tensor.Zeros(new Shape(1)))));
     }
+
+    /// <summary>TakeParameters hands the weights over: disposing the optimiser then leaves them alive, and it takes no
+    /// further step; without it, disposing releases them (both optimisers).</summary>
+    [Fact]
+    public void TakeParametersHandsTheWeightsOver()
+    {
+        using var w = Tensor.FromArray([1f, 2f], new Shape(2));
+        var p = TensorMap.Empty.Add("w", w);
+        using var g = Tensor.FromArray([0.5f, -0.5f], new Shape(2));
+        var grads = TensorMap.Empty.Add("w", g);
+
+        var sgd = new SgdMomentum(p);
+        sgd.Step(grads, 0.1f);
+        using var kept = sgd.TakeParameters();
+        sgd.Dispose();
+        Assert.False(kept["w"].IsDisposed);
+        Assert.NotEqual([1f, 2f], kept["w"].ToArray());
+        Assert.Throws<ObjectDisposedException>(() => sgd.TakeParameters());
+
+        var adam = new Adam(p);
+        adam.TakeParameters();
+        Assert.Throws<InvalidOperationException>(() => adam.Step(grads, 0.1f));
+        Assert.Throws<InvalidOperationException>(() => adam.TakeParameters());
+        var held = adam.Parameters["w"];
+        adam.Dispose();
+        Assert.False(held.IsDisposed);
+        held.Dispose();
+
+        var owned = new SgdMomentum(p);
+        var inside = owned.Parameters["w"];
+        owned.Dispose();
+        Assert.True(inside.IsDisposed);
+        Assert.False(w.IsDisposed);
+    }
 }

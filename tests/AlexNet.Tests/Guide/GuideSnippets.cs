@@ -47,7 +47,7 @@ internal static class GuideSnippets
     {
         // guide:loop
         using var initial = net.Init(RandomKey.FromSeed(1));
-        var optimiser = new SgdMomentum(initial, momentum: 0.9f, weightDecay: 5e-4f);   // owns its copy of the weights
+        using var optimiser = new SgdMomentum(initial, momentum: 0.9f, weightDecay: 5e-4f);   // trains its own copy
         for (int start = 0; start + batchSize <= train.Count; start += batchSize)
         {
             using var scope = TensorScope.Begin();          // everything made in this step is released at its end
@@ -57,10 +57,8 @@ internal static class GuideSnippets
                 p => Ops.SoftmaxCrossEntropy(net.Apply(p, x, Mode.Train, key), labels), optimiser.Parameters);
             optimiser.Step(grads, learningRate);
         }
+        return optimiser.TakeParameters();                  // the trained weights are the caller's from here
         // end
-        var trained = optimiser.Parameters.Map((_, t) => Ops.Copy(t, track: false));
-        optimiser.Dispose();
-        return trained;
     }
 
     public static double Accuracy(Network net, TensorMap parameters, IImageDataset test)
