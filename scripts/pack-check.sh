@@ -58,7 +58,7 @@ dotnet add package AlexNet.Layers --version "$layers"
 dotnet add package AlexNet.Facade --version "$facade"
 cat > Program.cs <<'PROGRAM'
 using AlexNet.Autograd;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using AlexNet.Facade.Visualization;
 using AlexNet.Layers;
 

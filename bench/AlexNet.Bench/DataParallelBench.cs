@@ -1,8 +1,6 @@
 using AlexNet.Autograd.Cpu;
 using AlexNet.Distributed;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Layers;
 
 namespace AlexNet.Bench;

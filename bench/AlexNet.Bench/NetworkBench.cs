@@ -1,6 +1,6 @@
 using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Layers;
 
 namespace AlexNet.Bench;

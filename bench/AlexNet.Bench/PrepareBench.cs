@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using SkiaSharp;
 
 namespace AlexNet.Bench;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
 using AlexNet.Autograd.Kernels;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Gpu;
 using AlexNet.Layers;
 

@@ -6,7 +6,7 @@ namespace AlexNet.Cli.Tests;
 /// NaN weights, class lists that disagree with the network, missing files, images that do not decode.</summary>
 public sealed class CheckpointCommandTests
 {
-    private static readonly string[] s_ten = [.. AlexNet.Facade.Data.FashionMnist.ClassNames];
+    private static readonly string[] s_ten = [.. AlexNet.Facade.FashionMnist.ClassNames];
 
     [Fact]
     public void EvaluateRefusesACheckpointWithNaNWeights()

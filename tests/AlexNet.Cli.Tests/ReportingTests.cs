@@ -1,6 +1,4 @@
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Layers;
 using AlexNet.Train.Reporting;
 using Xunit;

@@ -109,7 +109,7 @@ public sealed class ResumeTests
         using var dir = new TempFolder();
         TinyData.Fashion(dir["fm"]);
         var settings = new AlexNet.Train.Cli.RunSettings("fashion-mnist", dir["fm"], 0, 10, "fashion", 1, false, false);
-        TinyData.Checkpoint(Path.Combine(dir["run"], "last.ckpt"), [.. AlexNet.Facade.Data.FashionMnist.ClassNames],
+        TinyData.Checkpoint(Path.Combine(dir["run"], "last.ckpt"), [.. AlexNet.Facade.FashionMnist.ClassNames],
                             state: s => s with { EpochsDone = 3, Finished = true }, metadata: settings.ToMetadata());
         Cli.Fails(1, ["train", "--resume", "-o", dir["run"], "-e", "10"], "The learning-rate schedule already ended the run", "alexnet evaluate -c");
     }

@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using AlexNet.Autograd;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Layers;
 using SkiaSharp;
 

@@ -3,9 +3,7 @@ using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
 using AlexNet.Distributed;
 using AlexNet.DistributedHost;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Layers;
 
 // The program the distributed tests start under mpirun (or alone, as the one-process reference). It trains the

@@ -1,6 +1,5 @@
 using AlexNet.Autograd.Kernels;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 
 namespace AlexNet.Train.Cli;
 

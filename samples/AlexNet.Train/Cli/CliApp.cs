@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Gpu;
 using AlexNet.Layers;
 using AlexNet.Onnx;

@@ -1,5 +1,4 @@
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 
 namespace AlexNet.Train.Cli;
 

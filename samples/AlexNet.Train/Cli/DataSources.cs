@@ -1,7 +1,5 @@
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using AlexNet.Facade.Pipeline;
-using AlexNet.Facade.Training;
 
 namespace AlexNet.Train.Cli;
 

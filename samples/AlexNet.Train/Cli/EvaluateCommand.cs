@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Train.Reporting;
 
 namespace AlexNet.Train.Cli;

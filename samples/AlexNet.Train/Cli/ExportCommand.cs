@@ -2,8 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AlexNet.Autograd.Cpu;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Layers;
 using AlexNet.Onnx;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 
 namespace AlexNet.Train.Cli;
 

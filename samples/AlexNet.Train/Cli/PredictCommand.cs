@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using AlexNet.Facade.Pipeline;
-using AlexNet.Facade.Training;
 
 namespace AlexNet.Train.Cli;
 

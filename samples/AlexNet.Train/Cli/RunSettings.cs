@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace AlexNet.Train.Cli;
 
 /// <summary>
-/// What defines a training run besides its <see cref="AlexNet.Facade.Training.TrainingOptions"/>: the data it reads,
+/// What defines a training run besides its <see cref="AlexNet.Facade.TrainingOptions"/>: the data it reads,
 /// the part of it that trains and validates, and the network. Saved in every checkpoint of the run (metadata
 /// <see cref="MetadataKey"/>), so that <c>--resume</c> rebuilds exactly the same data set and network.
 /// </summary>

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 
 namespace AlexNet.Train.Cli;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Layers;
 
 namespace AlexNet.Train.Cli;

@@ -4,9 +4,7 @@ using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
 using AlexNet.Autograd.Kernels;
 using AlexNet.Distributed;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Layers;
 using AlexNet.Train.Reporting;
 

@@ -1,4 +1,4 @@
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using ScottPlot;
 
 namespace AlexNet.Train.Reporting;

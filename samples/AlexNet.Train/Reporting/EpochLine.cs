@@ -1,4 +1,4 @@
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 
 namespace AlexNet.Train.Reporting;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 
 namespace AlexNet.Train.Reporting;
 

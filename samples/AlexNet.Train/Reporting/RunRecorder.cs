@@ -1,5 +1,4 @@
-using AlexNet.Facade.Data;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Facade.Visualization;
 using AlexNet.Layers;
 

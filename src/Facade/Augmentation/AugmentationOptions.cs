@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Augmentation;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// Which of the paper's input transformations run, each switchable: random crops (from a zero-padded image when

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Augmentation;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// One view of an image: the top-left corner of a square crop in the padded image, whether it is reflected, a rotation

@@ -1,7 +1,7 @@
 using AlexNet.Autograd;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 
-namespace AlexNet.Facade.Augmentation;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// Turns one stored image (planar bytes) into one network input (planar floats, C × crop × crop): mean subtraction,

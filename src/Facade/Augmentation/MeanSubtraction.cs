@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Augmentation;
+namespace AlexNet.Facade;
 
 /// <summary>What is subtracted from every input pixel before it enters the network.</summary>
 public enum MeanSubtraction

@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace AlexNet.Facade.Augmentation;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// The inner loop of <see cref="ImageTransform"/>: one row of bytes to floats as (pixel − mean + shift)·scale, with

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Augmentation;
+namespace AlexNet.Facade;
 
 /// <summary>The evaluation views of the paper: the centre crop, and the ten crops (four corners and the centre, each
 /// also reflected) whose softmax outputs are averaged.</summary>

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// The principal components of a training set's pixel colours (the paper's §4.2 colour augmentation): eigenvalues

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// What the paper measures on the training set before training: the mean image (subtracted from every input), the

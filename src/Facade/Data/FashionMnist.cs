@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// Fashion-MNIST (Zalando): 60,000 training and 10,000 test images, 28×28 grey, 10 classes, in the four IDX files that

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// A labelled set of images of one size, stored as unsigned bytes in planar channel-height-width order (what the

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>The contents of one IDX file of unsigned bytes: its dimensions and its values in row-major order.</summary>
 /// <param name="Dimensions">The dimension sizes as stored in the header, outermost first.</param>

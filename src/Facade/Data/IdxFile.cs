@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// Reads the IDX format of MNIST and Fashion-MNIST, gzip-compressed or raw (detected from the first two bytes).

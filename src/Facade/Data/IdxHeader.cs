@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>What an IDX file's header declares, checked against the file's size before any value is read.</summary>
 /// <param name="Path">The file.</param>

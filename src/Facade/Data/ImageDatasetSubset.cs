@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// A view of some images of another <see cref="IImageDataset"/>, in a given order: reads go to the underlying data set,

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// Decodes JPEG and PNG files with SkiaSharp and prepares them as the paper does: the shorter side scaled to

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// Images in a folder tree <c>root/&lt;class&gt;/*.jpg|jpeg|png</c>, class names taken from the sub-folder names (sorted

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// The image files of a folder tree <c>root/&lt;class&gt;/*.jpg|jpeg|png</c> and their labels, checked as a classification

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 public sealed partial class ImageStore
 {

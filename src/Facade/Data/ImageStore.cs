@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// A prepared image store: one file per split holding fixed-size planar images, their labels, the class names and each

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// The fixed 128-byte header of an image store file (<see cref="ImageStore"/>), and the checks that it agrees with itself

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// Writes an image store (<see cref="ImageStore"/>) record by record: records stream to a temporary file beside the

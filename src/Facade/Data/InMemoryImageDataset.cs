@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>An <see cref="IImageDataset"/> whose pixels and labels are held in memory.</summary>
 public sealed class InMemoryImageDataset : IImageDataset

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>What <see cref="ImageStore.Prepare(string, string, int, IReadOnlyList{string}?, int, Action{int, int}?)"/> wrote.</summary>
 /// <param name="Path">The store file.</param>

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>A file an image-folder data set left out, and why.</summary>
 /// <param name="Path">The file.</param>

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Data;
+namespace AlexNet.Facade;
 
 /// <summary>Eigen-decomposition of a small real symmetric matrix by the cyclic Jacobi method.</summary>
 public static class SymmetricEigen

@@ -1,7 +1,7 @@
 using AlexNet.Autograd;
 using AlexNet.Autograd.Kernels;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// Adam (Kingma &amp; Ba 2015) and AdamW (Loshchilov &amp; Hutter 2019), beside the paper's <see cref="SgdMomentum"/>.

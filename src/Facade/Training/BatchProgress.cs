@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>Where a training epoch stands after a step.</summary>
 /// <param name="Epoch">1-based epoch number.</param>

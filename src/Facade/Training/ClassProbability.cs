@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>One class of a prediction and the probability the model gives it.</summary>
 /// <param name="Index">The class's index (the label the model was trained with).</param>

@@ -1,10 +1,9 @@
 using AlexNet.Autograd;
 using AlexNet.Autograd.Kernels;
 using AlexNet.Distributed;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// How the trainer splits its work over the ranks of a communicator: each rank takes a contiguous share of every

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>What one epoch measured (one line of the metrics log).</summary>
 /// <param name="Epoch">1-based epoch number.</param>

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>How a network did on a data set.</summary>
 /// <param name="Count">Images evaluated.</param>

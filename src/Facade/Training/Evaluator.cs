@@ -1,10 +1,9 @@
 using AlexNet.Autograd;
 using AlexNet.Autograd.Kernels;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using AlexNet.Facade.Pipeline;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// Runs a network in evaluation mode over a data set, on the centre crop or on the paper's ten crops (softmax outputs

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>Receives a run's progress (called on the training thread; keep each call short).</summary>
 public interface ITrainingObserver

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// Writes a run's per-epoch records as <c>metrics.jsonl</c> (one JSON object per line) and <c>metrics.csv</c>. Both

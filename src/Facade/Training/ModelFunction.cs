@@ -1,6 +1,6 @@
 using AlexNet.Autograd;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// A network as the trainer sees it: a pure function from parameters and a batch of images [N, C, S, S] to logits

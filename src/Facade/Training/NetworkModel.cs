@@ -1,6 +1,6 @@
 using AlexNet.Layers;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>Adapts a <see cref="Network"/> to the trainer's <see cref="ModelFunction"/>.</summary>
 public static class NetworkModel

@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// The paper's learning-rate rule: start at ε₀ and divide by 10 whenever the validation error has stopped improving.

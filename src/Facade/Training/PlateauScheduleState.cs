@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>Everything <see cref="PlateauSchedule"/> remembers, so a resumed run continues it exactly.</summary>
 /// <param name="LearningRate">The current rate.</param>

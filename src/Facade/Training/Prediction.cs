@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>What a trained model says about one image: its most probable classes, best first, and the probability of
 /// every class.</summary>

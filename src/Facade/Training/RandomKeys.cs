@@ -1,6 +1,6 @@
 using AlexNet.Autograd;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// How a run derives every random stream from its one root key, so that the same seed gives the same run and a resumed

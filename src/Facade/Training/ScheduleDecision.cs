@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>What <see cref="PlateauSchedule.Observe"/> decided after an epoch.</summary>
 public enum ScheduleDecision

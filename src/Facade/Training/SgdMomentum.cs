@@ -1,6 +1,6 @@
 using AlexNet.Autograd;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// The paper's optimiser: stochastic gradient descent with momentum and weight decay,

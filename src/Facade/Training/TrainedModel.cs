@@ -1,10 +1,9 @@
 using AlexNet.Autograd.Cpu;
 using AlexNet.Autograd.Kernels;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using AlexNet.Facade.Pipeline;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// A trained network read back from a training checkpoint together with the preprocessing it was trained with, ready to

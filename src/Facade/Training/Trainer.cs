@@ -2,11 +2,10 @@ using System.Diagnostics;
 using AlexNet.Autograd;
 using AlexNet.Autograd.Kernels;
 using AlexNet.Distributed;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using AlexNet.Facade.Pipeline;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// The paper's training loop, functional core in plain sight: for each epoch, for each prefetched batch,

@@ -3,10 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AlexNet.Autograd;
 using AlexNet.Autograd.Kernels;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using AlexNet.Layers;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// Saves and loads a whole <see cref="TrainingRun"/> as one <see cref="Checkpoint"/> file (safetensors, written

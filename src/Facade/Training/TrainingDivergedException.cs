@@ -1,4 +1,4 @@
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>The loss became NaN or infinite: the run stopped before applying that step.</summary>
 public sealed class TrainingDivergedException : Exception

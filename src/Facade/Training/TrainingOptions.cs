@@ -1,6 +1,6 @@
-using AlexNet.Facade.Augmentation;
+using AlexNet.Facade;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>The settings of a training run. Defaults are the paper's (§5): batch 128, SGD with momentum 0.9, weight
 /// decay 0.0005, learning rate 0.01 divided by 10 on a validation plateau, three times at most; and one departure, a

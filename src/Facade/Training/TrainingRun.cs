@@ -1,7 +1,7 @@
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using AlexNet.Layers;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>A training run as saved in a checkpoint: the model, where training stands, its settings, the training set's
 /// statistics (for preprocessing) and the class names.</summary>

@@ -1,6 +1,6 @@
 using AlexNet.Autograd;
 
-namespace AlexNet.Facade.Training;
+namespace AlexNet.Facade;
 
 /// <summary>
 /// Everything a run needs to continue exactly where it stopped: weights, momentum velocities, epochs done, the

@@ -1,7 +1,7 @@
 using AlexNet.Autograd;
 using AlexNet.Distributed;
 using AlexNet.Distributed.Interop;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Tests.Facade;
 using Xunit;
 

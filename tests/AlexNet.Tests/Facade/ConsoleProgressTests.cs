@@ -1,6 +1,6 @@
 using System.Globalization;
 using AlexNet.Autograd.Cpu;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using Xunit;
 
 namespace AlexNet.Tests.Facade;

@@ -1,6 +1,6 @@
 using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using Xunit;
 
 namespace AlexNet.Tests.Facade;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using Xunit;
 
 namespace AlexNet.Tests.Facade;

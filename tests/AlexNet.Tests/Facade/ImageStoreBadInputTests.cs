@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using SkiaSharp;
 using Xunit;
 

@@ -1,6 +1,5 @@
 using AlexNet.Autograd;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using AlexNet.Facade.Pipeline;
 using SkiaSharp;
 using Xunit;

@@ -1,5 +1,5 @@
 using AlexNet.Autograd.Cpu;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using Xunit;
 
 namespace AlexNet.Tests.Facade;
@@ -65,7 +65,7 @@ public sealed class OptionalValidationTests
     public void AnEmptyValidationSetIsRefusedAndNullIsSuggested()
     {
         var train = TinyProblem.Data(32, seed: 1);
-        var empty = new AlexNet.Facade.Data.InMemoryImageDataset([], [], 1, TinyProblem.Size, TinyProblem.Size, train.ClassNames);
+        var empty = new AlexNet.Facade.InMemoryImageDataset([], [], 1, TinyProblem.Size, TinyProblem.Size, train.ClassNames);
         var e = Assert.Throws<ArgumentException>(() => new Trainer(TinyProblem.Model, train, empty, TinyProblem.Options(1), CpuBackend.Default));
         Assert.Contains("validation set is empty", e.Message);
         Assert.Contains("pass null", e.Message);

@@ -1,4 +1,4 @@
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using Xunit;
 
 namespace AlexNet.Tests.Facade;

@@ -1,5 +1,4 @@
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

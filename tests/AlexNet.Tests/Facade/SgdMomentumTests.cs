@@ -1,5 +1,5 @@
 using AlexNet.Autograd;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using Xunit;
 
 namespace AlexNet.Tests.Facade;

@@ -1,7 +1,5 @@
 using AlexNet.Autograd.Cpu;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Layers;
 using Xunit;
 using Xunit.Abstractions;

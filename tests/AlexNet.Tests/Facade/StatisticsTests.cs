@@ -1,4 +1,4 @@
-using AlexNet.Facade.Data;
+using AlexNet.Facade;
 using Xunit;
 
 namespace AlexNet.Tests.Facade;

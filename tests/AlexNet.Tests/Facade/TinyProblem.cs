@@ -1,7 +1,5 @@
 using AlexNet.Autograd;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 
 namespace AlexNet.Tests.Facade;
 

@@ -1,7 +1,5 @@
 using AlexNet.Autograd.Cpu;
 using AlexNet.Facade;
-using AlexNet.Facade.Data;
-using AlexNet.Facade.Training;
 using SkiaSharp;
 using Xunit;
 

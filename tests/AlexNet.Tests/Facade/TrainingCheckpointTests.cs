@@ -1,7 +1,6 @@
 using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
-using AlexNet.Facade.Data;
-using AlexNet.Facade.Training;
+using AlexNet.Facade;
 using AlexNet.Facade.Visualization;
 using AlexNet.Layers;
 using SkiaSharp;
@@ -49,7 +48,7 @@ public sealed class TrainingCheckpointTests
         Assert.Equal(statistics.Covariance, loaded.Statistics.Covariance);
         Assert.Equal(train.ClassNames, loaded.ClassNames);
 
-        var resumedTransform = new AlexNet.Facade.Augmentation.ImageTransform(loaded.Options.Augmentation, 1, TinyProblem.Size, TinyProblem.Size, loaded.Statistics);
+        var resumedTransform = new AlexNet.Facade.ImageTransform(loaded.Options.Augmentation, 1, TinyProblem.Size, TinyProblem.Size, loaded.Statistics);
         var resumed = new Trainer(model, train, validation, resumedTransform, loaded.Options, CpuBackend.Default).Run(loaded.State);
         Assert.Equal(4, resumed.EpochsDone);
         foreach (var name in straight.Parameters.Keys)

@@ -1,9 +1,6 @@
 using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
 using AlexNet.Facade;
-using AlexNet.Facade.Augmentation;
-using AlexNet.Facade.Data;
-using AlexNet.Facade.Training;
 using AlexNet.Layers;
 using AlexNet.Onnx;
 
