@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using AlexNet.Autograd;
 using AlexNet.Autograd.Cpu;
 using AlexNet.Facade;
 using AlexNet.Layers;
@@ -30,23 +31,30 @@ internal static class ExportCommand
         {
             var file = SharedOptions.ResolveCheckpoint(parse.GetValue(checkpoint)!);
             var path = parse.GetValue(onnx)!;
-            var (network, parameters, stored) = Checkpoint.Load(file, CpuBackend.Default);
+            // Read the file once: a training run (weights with their preprocessing) or a model checkpoint (alexnet import).
+            Network network;
+            TensorMap parameters;
+            var metadata = new Dictionary<string, string>();
+            OnnxImageInput? imageInput = null;
+            if (TrainingCheckpoint.IsTrainingCheckpoint(file))
+            {
+                var run = TrainingCheckpoint.Load(file, CpuBackend.Default);
+                run.State.Velocity.DisposeAll();
+                (network, parameters) = (run.Network, run.State.Parameters);
+                metadata["classes"] = JsonSerializer.Serialize(run.ClassNames);
+                AddPreprocessing(metadata, run);
+                if (parse.GetValue(withPreprocessing)) imageInput = ImageInput(run);
+            }
+            else
+            {
+                if (parse.GetValue(withPreprocessing))
+                    throw new CliException($"'{file}' is an imported model checkpoint, which records no preprocessing; --with-preprocessing needs a training checkpoint.", 2);
+                IReadOnlyDictionary<string, string> stored;
+                (network, parameters, stored) = Checkpoint.Load(file, CpuBackend.Default);
+                if (stored.TryGetValue(SafeTensorsImport.ClassNamesKey, out var classes)) metadata["classes"] = classes;
+            }
             try
             {
-                var metadata = new Dictionary<string, string>();
-                if (stored.TryGetValue(SafeTensorsImport.ClassNamesKey, out var classes)) metadata["classes"] = classes;
-                // A training checkpoint also knows how an image becomes the input tensor; a runtime needs that too.
-                OnnxImageInput? imageInput = null;
-                if (stored.ContainsKey("train.options"))
-                {
-                    var run = TrainingCheckpoint.Load(file, CpuBackend.Default);
-                    AddPreprocessing(metadata, run);
-                    if (parse.GetValue(withPreprocessing)) imageInput = ImageInput(run);
-                }
-                else if (parse.GetValue(withPreprocessing))
-                {
-                    throw new CliException($"'{file}' is an imported model checkpoint, which records no preprocessing; --with-preprocessing needs a training checkpoint.", 2);
-                }
                 bool softmax = !parse.GetValue(logits);
                 try
                 {
@@ -90,8 +98,6 @@ internal static class ExportCommand
 
     private static void AddPreprocessing(Dictionary<string, string> metadata, TrainingRun run)
     {
-        run.State.Parameters.DisposeAll();
-        run.State.Velocity.DisposeAll();
         var a = run.Options.Augmentation;
         var s = run.Statistics;
         var c = CultureInfo.InvariantCulture;

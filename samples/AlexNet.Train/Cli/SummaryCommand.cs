@@ -25,12 +25,10 @@ internal static class SummaryCommand
             if (parse.GetValue(checkpoint) is { } path)
             {
                 var file = SharedOptions.ResolveCheckpoint(path);
-                var (stored, parameters, metadata) = Checkpoint.Load(file, CpuBackend.Default);
-                parameters.DisposeAll();
-                network = stored;
-                if (metadata.ContainsKey("train.options"))
+                if (TrainingCheckpoint.IsTrainingCheckpoint(file))
                 {
                     var run = TrainingCheckpoint.Load(file, CpuBackend.Default);
+                    network = run.Network;
                     output.WriteLine($"checkpoint after epoch {run.State.EpochsDone}; classes: {string.Join(", ", run.ClassNames)}");
                     run.State.Parameters.DisposeAll();
                     run.State.Velocity.DisposeAll();
@@ -38,6 +36,9 @@ internal static class SummaryCommand
                 else
                 {
                     // A model checkpoint (alexnet import): weights and network only.
+                    var (stored, parameters, metadata) = Checkpoint.Load(file, CpuBackend.Default);
+                    parameters.DisposeAll();
+                    network = stored;
                     var classes = SafeTensorsImport.ClassNamesOf(metadata, file);
                     output.WriteLine($"model checkpoint (imported, not trained here); {(classes is null ? "no class names" : $"{classes.Count} classes")}");
                 }

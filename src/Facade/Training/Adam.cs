@@ -14,14 +14,14 @@ namespace AlexNet.Facade;
 /// </summary>
 /// <remarks>
 /// <para>Ownership is the same as <see cref="SgdMomentum"/>'s: the optimiser copies the weights it is given and from then
-/// on owns those copies, the moments and the step count. <see cref="Parameters"/> is the same map from step to step,
+/// on owns those copies, the moments and the step count. <see cref="Optimizer.Parameters"/> is the same map from step to step,
 /// overwritten by the backend's fused kernel (<see cref="InPlace.AdamUpdate"/>, one pass per tensor); the caller's
-/// tensors are never touched. The optimiser owns <see cref="Parameters"/> until <see cref="TakeParameters"/> hands them
+/// tensors are never touched. The optimiser owns <see cref="Optimizer.Parameters"/> until <see cref="Optimizer.TakeParameters"/> hands them
 /// over: disposing it before that releases the weights with its state, after it only the state.</para>
 /// <para>For checkpoints, <see cref="FirstMoment"/>, <see cref="SecondMoment"/> and <see cref="StepCount"/> are the
 /// whole state; passing them back to the constructor resumes exactly where the saved optimiser stopped.</para>
 /// </remarks>
-public sealed class Adam : IDisposable
+public sealed class Adam : Optimizer
 {
     /// <summary>Starts from copies of <paramref name="parameters"/> and of a saved state (zero moments at step 0 when none).</summary>
     /// <param name="parameters">The initial weights (not modified, not owned).</param>
@@ -38,6 +38,21 @@ public sealed class Adam : IDisposable
     /// not match the parameters.</exception>
     public Adam(TensorMap parameters, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f,
                 bool decoupledWeightDecay = false, TensorMap? firstMoment = null, TensorMap? secondMoment = null, long stepCount = 0)
+        : base(Checked(parameters, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay, firstMoment, secondMoment, stepCount))
+    {
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        WeightDecay = weightDecay;
+        DecoupledWeightDecay = decoupledWeightDecay;
+        StepCount = stepCount;
+        FirstMoment = CopyOrZeros(parameters, firstMoment);
+        SecondMoment = CopyOrZeros(parameters, secondMoment);
+    }
+
+    /// <summary>The parameters, once the settings and the saved state are known valid (before anything is copied).</summary>
+    private static TensorMap Checked(TensorMap parameters, float beta1, float beta2, float epsilon, float weightDecay, bool decoupledWeightDecay,
+                                     TensorMap? firstMoment, TensorMap? secondMoment, long stepCount)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         // Validates the hyper-parameters with the messages of the kernel's own coefficients.
@@ -50,15 +65,7 @@ public sealed class Adam : IDisposable
             throw new ArgumentException($"A step count of {stepCount} without saved moments would apply the bias correction of a late step to zero moments; pass the saved firstMoment and secondMoment too, or start at 0.", nameof(stepCount));
         if (firstMoment is not null) CheckMatch(parameters, firstMoment, "first moment", nameof(firstMoment));
         if (secondMoment is not null) CheckMatch(parameters, secondMoment, "second moment", nameof(secondMoment));
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Epsilon = epsilon;
-        WeightDecay = weightDecay;
-        DecoupledWeightDecay = decoupledWeightDecay;
-        StepCount = stepCount;
-        Parameters = parameters.Map((_, t) => Ops.Copy(t, track: false));
-        FirstMoment = CopyOrZeros(parameters, firstMoment);
-        SecondMoment = CopyOrZeros(parameters, secondMoment);
+        return parameters;
     }
 
     /// <summary>AdamW: Adam with decoupled weight decay, λ = 0.01 unless given (PyTorch's default).</summary>
@@ -90,9 +97,6 @@ public sealed class Adam : IDisposable
     /// is <see cref="StepCount"/> + 1 at the next step.</summary>
     public long StepCount { get; private set; }
 
-    /// <summary>The current weights (owned by the optimiser and updated by each step).</summary>
-    public TensorMap Parameters { get; }
-
     /// <summary>The first-moment estimates m, before bias correction (owned by the optimiser and updated by each step).</summary>
     public TensorMap FirstMoment { get; }
 
@@ -100,65 +104,15 @@ public sealed class Adam : IDisposable
     public TensorMap SecondMoment { get; }
 
     /// <summary>One update with learning rate <paramref name="learningRate"/>.</summary>
-    /// <exception cref="ArgumentException">The gradients do not have the parameters' names and shapes, or the rate is
-    /// negative or not finite.</exception>
-    /// <exception cref="ObjectDisposedException">The optimiser was disposed.</exception>
-    public void Step(TensorMap gradients, float learningRate)
+    /// <inheritdoc/>
+    public override void Step(TensorMap gradients, float learningRate)
     {
-        ArgumentNullException.ThrowIfNull(gradients);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_taken) throw new InvalidOperationException("The parameters were handed over with TakeParameters; this optimiser can take no further step.");
+        BeginStep(gradients, learningRate);
         var coefficients = AdamCoefficients.ForStep(learningRate, Beta1, Beta2, Epsilon, WeightDecay, DecoupledWeightDecay, StepCount + 1);
-        CheckMatch(Parameters, gradients, "gradients", nameof(gradients));
         foreach (var (name, w) in Parameters)
             InPlace.AdamUpdate(w, gradients[name], FirstMoment[name], SecondMoment[name], coefficients);
         StepCount++;
     }
 
-    private bool _disposed;
-    private bool _taken;
-
-    /// <summary>
-    /// Hands the weights over: the caller owns them from now on (dispose them when done; a <c>using</c> on the map does
-    /// it), disposing the optimiser no longer releases them, and the optimiser can take no further step.
-    /// </summary>
-    /// <returns><see cref="Parameters"/>.</returns>
-    /// <exception cref="ObjectDisposedException">The optimiser was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The weights were already handed over.</exception>
-    public TensorMap TakeParameters()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_taken) throw new InvalidOperationException("The parameters were already handed over with TakeParameters.");
-        _taken = true;
-        return Parameters;
-    }
-
-    /// <summary>Releases the weights and moments the optimiser owns.</summary>
-    public void Dispose()
-    {
-        if (_disposed) return;
-        _disposed = true;
-        if (!_taken) Parameters.DisposeAll();
-        FirstMoment.DisposeAll();
-        SecondMoment.DisposeAll();
-    }
-
-    private static TensorMap CopyOrZeros(TensorMap parameters, TensorMap? saved) => saved is null
-        ? parameters.Map((_, t) => Tensor.Zeros(t.Shape, t.Backend))
-        : parameters.Map((name, _) => Ops.Copy(saved[name], track: false));
-
-    private static void CheckMatch(TensorMap parameters, TensorMap other, string what, string parameterName)
-    {
-        if (other.Count != parameters.Count)
-            throw new ArgumentException($"The {what} map has {other.Count} tensors; the parameters have {parameters.Count}.", parameterName);
-        foreach (var (name, w) in parameters)
-        {
-            if (!other.TryGetValue(name, out var t))
-                throw new ArgumentException($"The {what} map has no tensor named '{name}'.", parameterName);
-            if (t.Shape != w.Shape)
-                throw new ArgumentException($"The {what} map for '{name}' has shape {t.Shape}; the parameter has {w.Shape}.", parameterName);
-            if (!ReferenceEquals(t.Backend, w.Backend))
-                throw new ArgumentException($"The {what} map for '{name}' lives on {t.Device}; the parameter on {w.Device}. Move it with Ops.To first.", parameterName);
-        }
-    }
+    private protected override IEnumerable<TensorMap> State => [FirstMoment, SecondMoment];
 }

@@ -176,9 +176,9 @@ public sealed class Trainer
             history.Add(record);
             observer?.EpochCompleted(record, new TrainingState(optimizer.Parameters, optimizer.Velocity, epoch, schedule.State, start.Key, history.ToArray(), elapsed, finished));
         }
-        return new TrainingState(optimizer.Parameters.Map((_, t) => Ops.Copy(t, track: false)),
-                                 optimizer.Velocity.Map((_, t) => Ops.Copy(t, track: false)),
-                                 epoch, schedule.State, start.Key, history.ToArray(), elapsed, finished);
+        // The weights are handed over rather than copied; the velocities are copied (the optimiser releases its own).
+        var velocity = optimizer.Velocity.Map((_, t) => Ops.Copy(t, track: false));
+        return new TrainingState(optimizer.TakeParameters(), velocity, epoch, schedule.State, start.Key, history.ToArray(), elapsed, finished);
     }
 
     /// <summary>The validation pass after an epoch (split across the ranks), or null when the run has no validation set.</summary>

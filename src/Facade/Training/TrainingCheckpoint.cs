@@ -20,6 +20,7 @@ namespace AlexNet.Facade;
 public static class TrainingCheckpoint
 {
     private const string MomentumPrefix = "momentum.";
+    private const string OptionsKey = "train.options";
     private const string MeanImageName = "data.mean_image";
     private static readonly string[] s_reservedPrefixes = ["train.", "data.", Checkpoint.ReservedPrefix];
 
@@ -30,6 +31,13 @@ public static class TrainingCheckpoint
     };
 
     private sealed record StateJson(int EpochsDone, PlateauScheduleState Schedule, string Key, double ElapsedSeconds, bool Finished);
+
+    /// <summary>True when <paramref name="path"/> is a training checkpoint rather than a model checkpoint (for instance
+    /// one <c>alexnet import</c> wrote); only the file's header is read.</summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="CheckpointFormatException">The file is not a safetensors file.</exception>
+    public static bool IsTrainingCheckpoint(string path) => SafeTensors.ReadHeader(path).Metadata.ContainsKey(OptionsKey);
 
     /// <summary>Writes the run to <paramref name="path"/> (atomically: the old file stays until the new one is complete).</summary>
     /// <exception cref="ArgumentException">The parameters do not match the network, or a key of the run's own metadata
@@ -54,7 +62,7 @@ public static class TrainingCheckpoint
         }
         var metadata = new Dictionary<string, string>
         {
-            ["train.options"] = JsonSerializer.Serialize(run.Options, s_json),
+            [OptionsKey] = JsonSerializer.Serialize(run.Options, s_json),
             ["train.state"] = JsonSerializer.Serialize(new StateJson(s.EpochsDone, s.Schedule, s.Key.State.ToString(CultureInfo.InvariantCulture), s.ElapsedSeconds, s.Finished), s_json),
             ["train.history"] = JsonSerializer.Serialize(s.History, s_json),
             ["data.covariance"] = JsonSerializer.Serialize(covariance, s_json),
@@ -78,7 +86,7 @@ public static class TrainingCheckpoint
         {
             string Meta(string key) => c.Metadata.TryGetValue(key, out var v) ? v
                 : throw new CheckpointFormatException(path, $"the metadata has no '{key}' entry; this is a model checkpoint, not a training checkpoint.");
-            var options = Parse<TrainingOptions>(path, "train.options", Meta("train.options"));
+            var options = Parse<TrainingOptions>(path, OptionsKey, Meta(OptionsKey));
             var state = Parse<StateJson>(path, "train.state", Meta("train.state"));
             var history = Parse<EpochRecord[]>(path, "train.history", Meta("train.history"));
             var covariance = Parse<double[][]>(path, "data.covariance", Meta("data.covariance"));

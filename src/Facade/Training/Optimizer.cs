@@ -1,0 +1,90 @@
+using AlexNet.Autograd;
+
+namespace AlexNet.Facade;
+
+/// <summary>
+/// What every optimiser shares: it trains its own copy of the weights (<see cref="Parameters"/>, updated in place by
+/// <see cref="Step"/>), owns that copy and its state until <see cref="TakeParameters"/> hands the weights to the caller,
+/// and checks that gradients match the weights.
+/// </summary>
+public abstract class Optimizer : IDisposable
+{
+    private bool _disposed;
+    private bool _taken;
+
+    /// <summary>Starts from copies of <paramref name="parameters"/> (not modified, not owned).</summary>
+    private protected Optimizer(TensorMap parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        Parameters = parameters.Map((_, t) => Ops.Copy(t, track: false));
+    }
+
+    /// <summary>The current weights (owned by the optimiser until <see cref="TakeParameters"/>, updated by each step).</summary>
+    public TensorMap Parameters { get; }
+
+    /// <summary>One update with learning rate <paramref name="learningRate"/>.</summary>
+    /// <exception cref="ArgumentException">The gradients do not have the parameters' names, shapes and devices, or the
+    /// rate is negative or not finite.</exception>
+    /// <exception cref="ObjectDisposedException">The optimiser was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The weights were handed over with <see cref="TakeParameters"/>.</exception>
+    public abstract void Step(TensorMap gradients, float learningRate);
+
+    /// <summary>
+    /// Hands the weights over: the caller owns them from now on (dispose them when done; a <c>using</c> on the map does
+    /// it), disposing the optimiser no longer releases them, and the optimiser can take no further step.
+    /// </summary>
+    /// <returns><see cref="Parameters"/>.</returns>
+    /// <exception cref="ObjectDisposedException">The optimiser was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The weights were already handed over.</exception>
+    public TensorMap TakeParameters()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_taken) throw new InvalidOperationException("The parameters were already handed over with TakeParameters.");
+        _taken = true;
+        return Parameters;
+    }
+
+    /// <summary>Releases the optimiser's state, and the weights unless they were handed over.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (!_taken) Parameters.DisposeAll();
+        foreach (var state in State) state.DisposeAll();
+    }
+
+    /// <summary>The maps of state the optimiser owns besides the weights (velocities, moments).</summary>
+    private protected abstract IEnumerable<TensorMap> State { get; }
+
+    /// <summary>The checks before a step: alive, weights not handed over, a valid rate, matching gradients.</summary>
+    private protected void BeginStep(TensorMap gradients, float learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(gradients);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_taken) throw new InvalidOperationException("The parameters were handed over with TakeParameters; this optimiser can take no further step.");
+        if (!(learningRate >= 0) || !float.IsFinite(learningRate))
+            throw new ArgumentException($"Learning rate must be finite and ≥ 0, got {learningRate}.", nameof(learningRate));
+        CheckMatch(Parameters, gradients, "gradients", nameof(gradients));
+    }
+
+    /// <summary>Copies of <paramref name="saved"/> (same names and shapes as the parameters), or zeros when null.</summary>
+    private protected static TensorMap CopyOrZeros(TensorMap parameters, TensorMap? saved) => saved is null
+        ? parameters.Map((_, t) => Tensor.Zeros(t.Shape, t.Backend))
+        : parameters.Map((name, _) => Ops.Copy(saved[name], track: false));
+
+    /// <summary>Throws unless <paramref name="other"/> has exactly the parameters' names, shapes and devices.</summary>
+    private protected static void CheckMatch(TensorMap parameters, TensorMap other, string what, string parameterName)
+    {
+        if (other.Count != parameters.Count)
+            throw new ArgumentException($"The {what} map has {other.Count} tensors; the parameters have {parameters.Count}.", parameterName);
+        foreach (var (name, w) in parameters)
+        {
+            if (!other.TryGetValue(name, out var t))
+                throw new ArgumentException($"The {what} map has no tensor named '{name}'.", parameterName);
+            if (t.Shape != w.Shape)
+                throw new ArgumentException($"The {what} map for '{name}' has shape {t.Shape}; the parameter has {w.Shape}.", parameterName);
+            if (!ReferenceEquals(t.Backend, w.Backend))
+                throw new ArgumentException($"The {what} map for '{name}' lives on {t.Device}; the parameter on {w.Device}. Move it with Ops.To first.", parameterName);
+        }
+    }
+}
