@@ -64,8 +64,7 @@ public sealed partial class Network
                 for (int t = 0; t < block.Count; t++)
                 {
                     var (input, ownsInput) = value.GatherOn(placement.Towers[t]);
-                    var steps = Lowering.OfTower(block, _unitInputs[u], t);
-                    outputs[t] = StepChain.Run(steps, TowerPlacement.TowerParameters(parameters, BlockParameters(block), t), input, mode, key);
+                    outputs[t] = StepChain.Run(_placedSteps[u][t], TowerPlacement.TowerParameters(parameters, BlockParameters(block), t), input, mode, key);
                     if (ownsInput) input.Dispose();
                 }
                 next = new Stacked(outputs, Owned: true);
@@ -73,7 +72,7 @@ public sealed partial class Network
             else
             {
                 var (input, ownsInput) = value.GatherOn(placement.Primary);
-                var y = unit.Apply(parameters, input, mode, key);
+                var y = StepChain.Run(_placedSteps[u][0], parameters, input, mode, key);
                 if (ownsInput) input.Dispose();
                 next = new Stacked([y], Owned: true);
             }

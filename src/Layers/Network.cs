@@ -20,7 +20,7 @@ public sealed partial class Network : IEquatable<Network>
     private readonly IReadOnlyList<ParameterSlot> _slots;
     private readonly LoweredNetwork _lowered;
     private readonly IReadOnlyList<Step> _runSteps;
-    private readonly IReadOnlyList<Shape> _unitInputs;
+    private readonly IReadOnlyList<IReadOnlyList<Step>[]> _placedSteps;
 
     /// <summary>A parameter and the Towers block whose towers share it out (null outside any block).</summary>
     internal readonly record struct ParameterSlot(ParameterSpec Spec, Towers? Block);
@@ -40,7 +40,10 @@ public sealed partial class Network : IEquatable<Network>
             shape = unit.OutputShape(shape);
         }
         OutputShape = shape;
-        _unitInputs = unitInputs;
+        // The placed pass's steps, lowered once: per tower for a block, the unit's own for the others.
+        _placedSteps = [.. _units.Select((unit, u) => unit is Towers block
+            ? Enumerable.Range(0, block.Count).Select(t => Lowering.OfTower(block, unitInputs[u], t)).ToArray()
+            : [Lowering.Of([unit], unitInputs[u]).Steps])];
         _lowered = Lowering.Of(layers, inputShape);
         var steps = _lowered.Steps;
         // The final softmax is the loss's business (it fuses it) and the caller's at inference: Apply returns logits.
