@@ -43,8 +43,8 @@ internal static class LoaderBench
                         + $" (padding {options.Padding}, flip, PCA, mean image), {plan.Length} batches of {BatchSize} drawn from the first {n:N0} images");
         foreach (int threads in new[] { 1, Environment.ProcessorCount })
         {
-            Row("store, row path (BatchBuilder.Training)", threads, repeats, plan, (b, i) => BatchBuilder.Training(store, transform, b, i, BatchSize, key));
-            Row("in memory, row path", threads, repeats, plan, (b, i) => BatchBuilder.Training(memory, transform, b, i, BatchSize, key));
+            Row("store, row path (BatchBuilder.Training)", threads, repeats, plan, (b, i) => BatchBuilder.Training(new ImageExamples(store, transform), b, i, BatchSize, key));
+            Row("in memory, row path", threads, repeats, plan, (b, i) => BatchBuilder.Training(new ImageExamples(memory, transform), b, i, BatchSize, key));
             Row("in memory, per-pixel render (previous path)", threads, repeats, plan, (b, i) => PerPixelBatch(memory, transform, b, i, key));
         }
         Console.WriteLine();
@@ -71,6 +71,6 @@ internal static class LoaderBench
             var view = transform.Draw(epochKey.Fold((ulong)((long)batchIndex * BatchSize + i)));
             transform.RenderPerPixel(pixels, view, images.AsSpan(i * transform.OutputLength, transform.OutputLength));
         }
-        return new Batch(batchIndex, images, labels, 1, transform.Channels, transform.CropSize);
+        return new Batch(batchIndex, images, labels, 1, new Shape(transform.Channels, transform.CropSize, transform.CropSize));
     }
 }

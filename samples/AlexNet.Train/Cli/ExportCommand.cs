@@ -86,7 +86,7 @@ internal static class ExportCommand
     /// read off the run's own transform by rendering a black image.</summary>
     private static OnnxImageInput ImageInput(TrainingRun run)
     {
-        var a = run.Options.Augmentation;
+        var a = run.Options.ImageAugmentation();
         var s = run.Statistics;
         if (a.Padding != 0)
             throw new CliException($"--with-preprocessing covers runs without --padding; this run pads by {a.Padding}. Export without it and pad, crop and subtract the mean as the metadata says.", 2);
@@ -98,7 +98,7 @@ internal static class ExportCommand
 
     private static void AddPreprocessing(Dictionary<string, string> metadata, TrainingRun run)
     {
-        var a = run.Options.Augmentation;
+        var a = run.Options.ImageAugmentation();
         var s = run.Statistics;
         var c = CultureInfo.InvariantCulture;
         string mean = a.Mean switch

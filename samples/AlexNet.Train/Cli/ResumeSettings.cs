@@ -20,7 +20,7 @@ internal static class ResumeSettings
         var folder = Path.GetDirectoryName(checkpoint) is { Length: > 0 } f ? f : ".";
         var stored = RunSettings.FromMetadata(run.Metadata, checkpoint);
         var saved = run.Options;
-        var a = saved.Augmentation;
+        var a = saved.ImageAugmentation();
         var contradictions = new List<string>();
         void Check<T>(Option option, T given, T kept)
         {

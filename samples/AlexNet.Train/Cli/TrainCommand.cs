@@ -85,7 +85,7 @@ internal static class TrainCommand
                 throw new CliException($"--batch-size {options.BatchSize} is larger than the {set.Train.Count} training images; use at most {set.Train.Count}.", 2);
             try
             {
-                options.Augmentation.Validate(set.Train.Height, set.Train.Width);
+                options.ImageAugmentation().Validate(set.Train.Height, set.Train.Width);
             }
             catch (ArgumentException e)
             {
@@ -159,21 +159,21 @@ internal static class TrainCommand
         }
         else
         {
-            int crop = options.Augmentation.CropSize;
+            int crop = options.ImageAugmentation().CropSize;
             network = ModelPresets.Create(settings.Preset, new Shape(set.Train.Channels, crop, crop), set.Train.ClassNames.Count, settings.Towers);
             var clock = Stopwatch.StartNew();
             statistics = DatasetStatistics.Compute(set.Train, threads);
             // The fashion and cifar presets' He initialisation expects unit-variance inputs: divide by the pixel standard deviation.
             double pixelStd = 255 * Math.Sqrt(Enumerable.Range(0, statistics.Channels).Average(c => statistics.Covariance[c, c]));
             options = (ModelPresets.ExpectsUnitVariance(settings.Preset) && !settings.RawPixels && pixelStd > 0
-                ? options with { Augmentation = options.Augmentation with { Scale = (float)(1 / pixelStd) } }
+                ? options with { Augmentation = options.ImageAugmentation() with { Scale = (float)(1 / pixelStd) } }
                 : options) with { Ranks = communicator.Size };
             output.WriteLine($"training-set statistics: mean pixel [{string.Join(", ", statistics.MeanPixel.Select(v => Format.General(v)))}] from {statistics.ImageCount} images in {clock.Elapsed.TotalSeconds:F1} s");
             var root = RandomKeys.Root(options.Seed);
             state = TrainingState.Start(network.Init(RandomKeys.Initialisation(root), backend), options);
         }
 
-        var transform = new ImageTransform(options.Augmentation, set.Train.Channels, set.Train.Height, set.Train.Width, statistics);
+        var transform = new ImageTransform(options.ImageAugmentation(), set.Train.Channels, set.Train.Height, set.Train.Width, statistics);
         var model = NetworkModel.Of(network);
         var trainer = new Trainer(model, set.Train, set.Validation, transform, options, backend, communicator);
         PrintHeader(output, set, network, options, backend, folder, trainer.StepsPerEpoch);
@@ -276,7 +276,7 @@ internal static class TrainCommand
         string device = backend is CpuBackend cpu ? $"cpu ({cpu.Threads} threads)" : backend.Name;
         output.WriteLine($"data: {set.Name}: {set.Train.Count} training, {set.Validation.Count} validation{(set.Test is null ? "" : $", {set.Test.Count} test")} images of {set.Train.Channels}×{set.Train.Height}×{set.Train.Width}, {Plural(set.Train.ClassNames.Count, "class", "classes")}{(set.Note is null ? "" : $" ({set.Note})")}");
         output.WriteLine($"network: {network}");
-        var a = o.Augmentation;
+        var a = o.ImageAugmentation();
         bool shifts = a.RandomCrop && (a.CropSize < set.Train.Height || a.Padding > 0);
         string mean = a.Mean switch { MeanSubtraction.MeanImage => "mean image subtracted", MeanSubtraction.MeanPixel => "mean pixel subtracted", _ => "no mean subtracted" };
         output.WriteLine($"input: {a.CropSize}×{a.CropSize} {(shifts ? "random" : "centre")} crop of the {set.Train.Height}×{set.Train.Width} image{(a.Padding > 0 ? $" padded by {a.Padding}" : "")}, {mean}, scale {Format.General(a.Scale)}");

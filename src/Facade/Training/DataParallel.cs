@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AlexNet.Autograd;
 using AlexNet.Autograd.Kernels;
 using AlexNet.Distributed;
@@ -28,19 +29,19 @@ internal static class DataParallel
     }
 
     /// <summary>This rank's contiguous share of a data set (for validation).</summary>
-    public static IImageDataset ShareOf(IImageDataset dataset, int rank, int size)
+    public static IDataset ShareOf(IDataset dataset, int rank, int size)
     {
         var (start, length) = Share(dataset.Count, rank, size);
-        return new ImageDatasetSubset(dataset, Enumerable.Range(start, length).ToArray());
+        return new DatasetSubset(dataset, Enumerable.Range(start, length).ToArray());
     }
 
     /// <summary>Evaluates this rank's share of <paramref name="dataset"/> and combines the ranks' results into the
     /// result over the whole set (sums of losses and of wrong answers, divided by the whole count).</summary>
-    public static EvaluationResult Evaluate(ICommunicator communicator, ModelFunction model, TensorMap parameters, IImageDataset dataset,
-                                            ImageTransform transform, bool tenCrop, int batchSize, IBackend backend, Action<int, int>? progress, int workers)
+    public static EvaluationResult Evaluate(ICommunicator communicator, ModelFunction model, TensorMap parameters, IDataset dataset,
+                                            int batchSize, IBackend backend, Action<int, int>? progress, int workers)
     {
         var share = ShareOf(dataset, communicator.Rank, communicator.Size);
-        var local = Evaluator.Evaluate(model, parameters, share, transform, tenCrop, batchSize, backend, progress, workers);
+        var local = Evaluator.Evaluate(model, parameters, share, batchSize, backend, progress, workers);
         Span<double> sums = [local.Loss * local.Count, Math.Round(local.Top1Error * local.Count), Math.Round(local.Top5Error * local.Count), local.Count, local.NonFiniteCount];
         communicator.AllReduceSum(sums);
         return new EvaluationResult((int)sums[3], sums[0] / sums[3], sums[1] / sums[3], sums[2] / sums[3], (int)sums[4]);
@@ -48,30 +49,29 @@ internal static class DataParallel
 
     /// <summary>
     /// A hash of everything that must be equal on every rank: the network's parameter names and shapes, the options
-    /// (but not the threads preparing batches), the data's size, classes, a sample of labels and pixels, the transform,
-    /// and the starting point (epochs done, root key).
+    /// (but not the threads preparing batches), the data's size, example shape, views, classes, a sample of labels and
+    /// of examples as evaluation reads them (which shows the preprocessing), and the starting point (epochs done, root
+    /// key).
     /// </summary>
-    public static ulong Fingerprint(TensorMap parameters, IImageDataset train, IImageDataset? validation, ImageTransform transform,
-                                    TrainingOptions options, TrainingState start)
+    public static ulong Fingerprint(TensorMap parameters, IDataset train, IDataset? validation, TrainingOptions options, TrainingState start)
     {
         var f = new Fingerprint();
         foreach (var (name, t) in parameters) f.Add(name).Add(t.Shape.ToString());
         f.Add((options with { Workers = 1, PrefetchDepth = 1 }).ToString());
-        f.Add(transform.Channels).Add(transform.Height).Add(transform.Width).Add(transform.CropSize).Add(transform.OutputLength);
         f.Add(start.EpochsDone).Add((long)start.Key.State);
         f.Add(validation is null ? 0 : 1);
         foreach (var set in validation is null ? [train] : new[] { train, validation })
         {
-            f.Add(set.Count).Add(set.Channels).Add(set.Height).Add(set.Width);
+            f.Add(set.Count).Add(set.ExampleShape.ToString()).Add(set.Views);
             foreach (var c in set.ClassNames) f.Add(c);
             int step = Math.Max(1, set.Count / 4096);
             for (int i = 0; i < set.Count; i += step) f.Add(set.Label(i));
-            var pixels = new byte[set.Channels * set.Height * set.Width];
-            int pixelStep = Math.Max(1, set.Count / 8);
-            for (int i = 0; i < set.Count; i += pixelStep)
+            var example = new float[set.ExampleShape.Count];
+            int exampleStep = Math.Max(1, set.Count / 8);
+            for (int i = 0; i < set.Count; i += exampleStep)
             {
-                set.ReadImage(i, pixels);
-                f.Add(pixels);
+                set.Read(i, example);
+                f.Add(MemoryMarshal.AsBytes(example.AsSpan()));
             }
         }
         return f.Value;

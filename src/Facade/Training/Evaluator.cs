@@ -6,14 +6,15 @@ using AlexNet.Facade.Pipeline;
 namespace AlexNet.Facade;
 
 /// <summary>
-/// Runs a network in evaluation mode over a data set, on the centre crop or on the paper's ten crops (softmax outputs
-/// averaged over the views), and measures loss, top-1 and top-5 error. An output that is not finite (NaN or an
+/// Runs a network in evaluation mode over a data set (for images, on the centre crop or on the paper's ten crops,
+/// softmax outputs averaged over the views), and measures loss, top-1 and top-5 error. An output that is not finite (NaN or an
 /// infinity, from weights that diverged) never counts as correct: it is wrong in both errors, makes the loss NaN, and
 /// is counted in <see cref="EvaluationResult.NonFiniteCount"/>.
 /// </summary>
 public static class Evaluator
 {
-    /// <summary>Evaluates <paramref name="model"/> on every image of <paramref name="dataset"/>.</summary>
+    /// <summary>Evaluates <paramref name="model"/> on every image of <paramref name="dataset"/> through
+    /// <paramref name="transform"/> (the image pipeline; see <see cref="ImageExamples"/>).</summary>
     /// <param name="model">The network.</param>
     /// <param name="parameters">Its weights (not modified).</param>
     /// <param name="dataset">The images.</param>
@@ -25,7 +26,22 @@ public static class Evaluator
     /// <param name="workers">Threads preparing batches.</param>
     /// <exception cref="ArgumentException">The data set is empty or the sizes disagree.</exception>
     public static EvaluationResult Evaluate(ModelFunction model, TensorMap parameters, IImageDataset dataset, ImageTransform transform,
-                                            bool tenCrop, int batchSize, IBackend backend, Action<int, int>? progress = null, int workers = 1)
+                                            bool tenCrop, int batchSize, IBackend backend, Action<int, int>? progress = null, int workers = 1) =>
+        Evaluate(model, parameters, new ImageExamples(dataset, transform, tenCrop), batchSize, backend, progress, workers);
+
+    /// <summary>Evaluates <paramref name="model"/> on every example of <paramref name="dataset"/> (softmax outputs
+    /// averaged over its <see cref="IDataset.Views"/>).</summary>
+    /// <param name="model">The network.</param>
+    /// <param name="parameters">Its weights (not modified).</param>
+    /// <param name="dataset">The examples.</param>
+    /// <param name="batchSize">Examples per forward pass (each with all its views).</param>
+    /// <param name="backend">The device to run on.</param>
+    /// <param name="progress">Called with (batches done, batches in all) after each batch.</param>
+    /// <param name="workers">Threads preparing batches.</param>
+    /// <exception cref="ArgumentException">The data set is empty, or the network's output does not have one column
+    /// per class.</exception>
+    public static EvaluationResult Evaluate(ModelFunction model, TensorMap parameters, IDataset dataset, int batchSize, IBackend backend,
+                                            Action<int, int>? progress = null, int workers = 1)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (dataset.Count == 0) throw new ArgumentException("Cannot evaluate on an empty data set.", nameof(dataset));
@@ -33,7 +49,7 @@ public static class Evaluator
         long wrong1 = 0, wrong5 = 0;
         int nonFinite = 0;
         int classes = dataset.ClassNames.Count;
-        foreach (var (labels, probabilities) in Predict(model, parameters, dataset, transform, tenCrop, batchSize, backend, progress, workers))
+        foreach (var (labels, probabilities) in Predict(model, parameters, dataset, batchSize, backend, progress, workers))
         {
             for (int i = 0; i < labels.Length; i++)
             {
@@ -67,23 +83,37 @@ public static class Evaluator
     }
 
     /// <summary>
-    /// Class probabilities for every image of <paramref name="dataset"/>, batch by batch in data-set order: each item is
-    /// the batch's labels and its probabilities [count × classes], averaged over the views.
+    /// Class probabilities for every image of <paramref name="dataset"/> through <paramref name="transform"/>, batch by
+    /// batch in data-set order: each item is the batch's labels and its probabilities [count × classes], averaged over
+    /// the views.
     /// </summary>
     /// <exception cref="ArgumentException">The network's output does not have one column per class.</exception>
     public static IEnumerable<(int[] Labels, float[] Probabilities)> Predict(
         ModelFunction model, TensorMap parameters, IImageDataset dataset, ImageTransform transform,
-        bool tenCrop, int batchSize, IBackend backend, Action<int, int>? progress = null, int workers = 1)
+        bool tenCrop, int batchSize, IBackend backend, Action<int, int>? progress = null, int workers = 1) =>
+        Predict(model, parameters, new ImageExamples(dataset, transform, tenCrop), batchSize, backend, progress, workers);
+
+    /// <summary>
+    /// Class probabilities for every example of <paramref name="dataset"/>, batch by batch in data-set order: each item
+    /// is the batch's labels and its probabilities [count × classes], averaged over the data set's views.
+    /// </summary>
+    /// <exception cref="ArgumentException">The network's output does not have one column per class.</exception>
+    public static IEnumerable<(int[] Labels, float[] Probabilities)> Predict(
+        ModelFunction model, TensorMap parameters, IDataset dataset, int batchSize, IBackend backend, Action<int, int>? progress = null, int workers = 1)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(dataset);
-        ArgumentNullException.ThrowIfNull(transform);
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var views = tenCrop ? transform.TenCrops : [transform.Centre];
+        return PredictBatches(model, parameters, dataset, batchSize, backend, progress, workers);
+    }
+
+    private static IEnumerable<(int[] Labels, float[] Probabilities)> PredictBatches(
+        ModelFunction model, TensorMap parameters, IDataset dataset, int batchSize, IBackend backend, Action<int, int>? progress, int workers)
+    {
         var batches = EpochPlan.Batches(Enumerable.Range(0, dataset.Count).ToArray(), batchSize, dropLast: false);
-        using var prefetch = new Prefetcher<Batch>(batches.Length, b => BatchBuilder.Evaluation(dataset, transform, batches[b], b, views), workers: workers);
+        using var prefetch = new Prefetcher<Batch>(batches.Length, b => BatchBuilder.Evaluation(dataset, batches[b], b), workers: workers);
         int classes = dataset.ClassNames.Count;
         for (int b = 0; b < batches.Length; b++)
         {
@@ -101,7 +131,7 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
         float[] all;
-        using (var x = Tensor.FromArray(batch.Images, batch.Shape, backend))
+        using (var x = Tensor.FromArray(batch.Examples, batch.Shape, backend))
         using (var tape = new Tape())
         {
             // Nothing is differentiated: the tape only owns the forward pass's intermediates and releases them at once.

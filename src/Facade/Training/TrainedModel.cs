@@ -60,7 +60,9 @@ public sealed class TrainedModel : IDisposable
         ArgumentNullException.ThrowIfNull(run);
         var s = run.Statistics;
         // Crops and reflections are drawn only in training (Render takes an explicit view); PCA and rotation are training-only too.
-        var options = run.Options.Augmentation with { PcaStandardDeviation = 0, MaxRotationDegrees = 0 };
+        var augmentation = run.Options.Augmentation
+                           ?? throw new ArgumentException("The run's options have no augmentation: it did not train on images, so it has no image preprocessing.", nameof(run));
+        var options = augmentation with { PcaStandardDeviation = 0, MaxRotationDegrees = 0 };
         return new ImageTransform(options, s.Channels, s.Height, s.Width, s);
     }
 
@@ -106,8 +108,7 @@ public sealed class TrainedModel : IDisposable
         if (pixels.Length != t.InputLength)
             throw new ArgumentException($"The pixels hold {pixels.Length} bytes; one {t.Channels}×{t.Height}×{t.Width} image (planar) is {t.InputLength}.", nameof(pixels));
         var image = new InMemoryImageDataset(pixels, [0], t.Channels, t.Height, t.Width, ClassNames);
-        var views = tenCrop ? t.TenCrops : [t.Centre];
-        var probabilities = Evaluator.Probabilities(Model, Run.State.Parameters, BatchBuilder.Evaluation(image, t, [0], 0, views), Backend, classes);
+        var probabilities = Evaluator.Probabilities(Model, Run.State.Parameters, BatchBuilder.Evaluation(new ImageExamples(image, t, tenCrop), [0], 0), Backend, classes);
         if (!Evaluator.AllFinite(probabilities))
             throw new InvalidOperationException("The model's outputs are not finite (NaN or infinite): its weights diverged; use an earlier checkpoint of the run.");
         var best = Enumerable.Range(0, classes).OrderByDescending(c => probabilities[c]).ThenBy(c => c).Take(Math.Min(top, classes))

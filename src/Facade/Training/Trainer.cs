@@ -33,41 +33,41 @@ namespace AlexNet.Facade;
 public sealed class Trainer
 {
     private readonly ModelFunction _model;
-    private readonly IImageDataset _train;
-    private readonly IImageDataset? _validation;
-    private readonly ImageTransform _transform;
+    private readonly IDataset _train;
+    private readonly IDataset? _validation;
     private readonly TrainingOptions _options;
     private readonly IBackend _backend;
     private readonly ICommunicator _communicator;
 
-    /// <summary>Sets up a run whose preprocessing is built from <see cref="TrainingOptions.Augmentation"/>: the one
-    /// source of truth for what the training images go through, and what a checkpoint of the run records.</summary>
+    /// <summary>Sets up a run on images whose preprocessing is built from <see cref="TrainingOptions.Augmentation"/>:
+    /// the one source of truth for what the training images go through, and what a checkpoint of the run records.</summary>
     /// <param name="model">The network.</param>
-    /// <param name="train">The training set.</param>
-    /// <param name="validation">The set whose error drives the learning-rate schedule; null for no validation pass
+    /// <param name="train">The training images.</param>
+    /// <param name="validation">The images whose error drives the learning-rate schedule; null for no validation pass
     /// (the schedule then watches the training loss, see <see cref="Run"/>).</param>
-    /// <param name="options">The settings.</param>
+    /// <param name="options">The settings; <see cref="TrainingOptions.Augmentation"/> is required.</param>
     /// <param name="backend">The device the parameters live on.</param>
     /// <param name="statistics">The training set's statistics, for mean subtraction and PCA colour shifts; computed from
     /// <paramref name="train"/> when null and the augmentation needs them (pass them when they are already known, e.g.
     /// from a checkpoint being resumed, so they are not measured again).</param>
     /// <param name="communicator">The ranks training together (data-parallel); one process when null.</param>
-    /// <exception cref="ArgumentException">The options are invalid or do not fit the images, a set is empty, the sets
-    /// disagree in size or classes, or the batch does not divide evenly among the ranks.</exception>
+    /// <exception cref="ArgumentException">The options are invalid, have no augmentation or do not fit the images, a set
+    /// is empty, the sets disagree in size or classes, or the batch does not divide evenly among the ranks.</exception>
     public Trainer(ModelFunction model, IImageDataset train, IImageDataset? validation, TrainingOptions options, IBackend backend,
                    DatasetStatistics? statistics = null, ICommunicator? communicator = null)
         : this(model, train, validation, TransformFor(train, options, statistics), options, backend, communicator)
     {
     }
 
-    /// <summary>Sets up a run with a transform built by the caller; it must have been built from
+    /// <summary>Sets up a run on images with a transform built by the caller; it must have been built from
     /// <see cref="TrainingOptions.Augmentation"/>, so that the augmentation a checkpoint records is the one used.</summary>
     /// <param name="model">The network.</param>
-    /// <param name="train">The training set.</param>
-    /// <param name="validation">The set whose error drives the learning-rate schedule; null for no validation pass
+    /// <param name="train">The training images.</param>
+    /// <param name="validation">The images whose error drives the learning-rate schedule; null for no validation pass
     /// (the schedule then watches the training loss, see <see cref="Run"/>).</param>
-    /// <param name="transform">Training augmentation (validation uses its deterministic views); its
-    /// <see cref="ImageTransform.Options"/> must equal <paramref name="options"/>' <see cref="TrainingOptions.Augmentation"/>.</param>
+    /// <param name="transform">Training augmentation (validation uses its centre crop, or its ten crops with
+    /// <see cref="TrainingOptions.TenCropValidation"/>); its <see cref="ImageTransform.Options"/> must equal
+    /// <paramref name="options"/>' <see cref="TrainingOptions.Augmentation"/>.</param>
     /// <param name="options">The settings.</param>
     /// <param name="backend">The device the parameters live on.</param>
     /// <param name="communicator">The ranks training together (data-parallel); one process when null.</param>
@@ -76,42 +76,104 @@ public sealed class Trainer
     /// ranks.</exception>
     public Trainer(ModelFunction model, IImageDataset train, IImageDataset? validation, ImageTransform transform, TrainingOptions options, IBackend backend,
                    ICommunicator? communicator = null)
+        : this(model, Examples(train, transform, false), validation is null ? null : Examples(validation, transform, TenCrop(options)), options, backend, communicator)
+    {
+    }
+
+    /// <summary>Sets up a run on any labelled data set of float examples (<see cref="IDataset"/>); images go through
+    /// <see cref="ImageExamples"/> or the constructors that take an <see cref="IImageDataset"/>.</summary>
+    /// <param name="model">The network.</param>
+    /// <param name="train">The training examples; their <see cref="IDataset.ReadTraining"/> is the augmentation.</param>
+    /// <param name="validation">The examples whose error drives the learning-rate schedule (averaged over their
+    /// <see cref="IDataset.Views"/>); null for no validation pass (the schedule then watches the training loss, see
+    /// <see cref="Run"/>).</param>
+    /// <param name="options">The settings. <see cref="TrainingOptions.Augmentation"/> records the image pipeline's
+    /// augmentation: it must be the <see cref="ImageExamples"/>' own, and null for other data sets (their augmentation
+    /// is their <see cref="IDataset.ReadTraining"/>); likewise <see cref="TrainingOptions.TenCropValidation"/> must say
+    /// whether the validation <see cref="ImageExamples"/> use ten crops.</param>
+    /// <param name="backend">The device the parameters live on.</param>
+    /// <param name="communicator">The ranks training together (data-parallel); one process when null.</param>
+    /// <exception cref="ArgumentException">The options are invalid or contradict the data, a set is empty, the sets
+    /// disagree in example shape or classes, or the batch does not divide evenly among the ranks.</exception>
+    public Trainer(ModelFunction model, IDataset train, IDataset? validation, TrainingOptions options, IBackend backend, ICommunicator? communicator = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(transform);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(backend);
         options.Validate();
-        if (transform.Options != options.Augmentation)
-            throw new ArgumentException($"The transform was built from the augmentation {transform.Options} but the options record {options.Augmentation}; "
-                                      + "build the transform from options.Augmentation (or use the constructor without a transform), so that what the run records is what it does.",
-                                        nameof(transform));
+        CheckRecordedAugmentation(train, validation, options);
         if (train.Count < options.BatchSize)
-            throw new ArgumentException($"The training set has {train.Count} images, fewer than one batch of {options.BatchSize}.", nameof(train));
+            throw new ArgumentException($"The training set has {train.Count} examples, fewer than one batch of {options.BatchSize}.", nameof(train));
         if (validation is { Count: 0 }) throw new ArgumentException("The validation set is empty; pass null for a run without validation.", nameof(validation));
         communicator ??= SingleProcessCommunicator.Instance;
         if (options.BatchSize % communicator.Size != 0)
-            throw new ArgumentException($"The batch of {options.BatchSize} images does not divide among {communicator.Size} ranks; choose a batch size that is a multiple of {communicator.Size} (each rank takes batch / ranks images of every step).", nameof(options));
+            throw new ArgumentException($"The batch of {options.BatchSize} examples does not divide among {communicator.Size} ranks; choose a batch size that is a multiple of {communicator.Size} (each rank takes batch / ranks examples of every step).", nameof(options));
         if (validation is not null && validation.Count < communicator.Size)
-            throw new ArgumentException($"The validation set has {validation.Count} images, fewer than the {communicator.Size} ranks that share it.", nameof(validation));
-        foreach (var set in validation is null ? [train] : new[] { train, validation })
-            if (set.Channels != transform.Channels || set.Height != transform.Height || set.Width != transform.Width)
-                throw new ArgumentException($"A data set of {set.Channels}×{set.Height}×{set.Width} images does not fit a transform for {transform.Channels}×{transform.Height}×{transform.Width}.");
+            throw new ArgumentException($"The validation set has {validation.Count} examples, fewer than the {communicator.Size} ranks that share it.", nameof(validation));
+        if (validation is not null && validation.ExampleShape != train.ExampleShape)
+            throw new ArgumentException($"The validation examples are {validation.ExampleShape} but the training examples are {train.ExampleShape}.", nameof(validation));
         if (validation is not null && !train.ClassNames.SequenceEqual(validation.ClassNames))
             throw new ArgumentException("The training and validation sets have different classes.", nameof(validation));
         _model = model;
         _train = train;
         _validation = validation;
-        _transform = transform;
         _options = options;
         _backend = backend;
         _communicator = communicator;
     }
 
-    /// <summary>The preprocessing of the run: training views are drawn from it, validation uses its centre (or ten)
-    /// crops; evaluate the trained network with it.</summary>
-    public ImageTransform Transform => _transform;
+    /// <summary>The image preprocessing of the run (training views are drawn from it, validation uses its centre or
+    /// ten crops; evaluate the trained network with it), or null when the training set is not images through
+    /// <see cref="ImageExamples"/>.</summary>
+    public ImageTransform? Transform => (_train as ImageExamples)?.Transform;
+
+    /// <summary>The training examples.</summary>
+    public IDataset TrainingSet => _train;
+
+    /// <summary>The validation examples, or null for a run without validation.</summary>
+    public IDataset? ValidationSet => _validation;
+
+    /// <summary>Refuses options whose record of the augmentation is not what the data does: a checkpoint stores
+    /// <see cref="TrainingOptions.Augmentation"/> and <see cref="TrainingOptions.TenCropValidation"/> as the run's.</summary>
+    private static void CheckRecordedAugmentation(IDataset train, IDataset? validation, TrainingOptions options)
+    {
+        if (train is ImageExamples images)
+        {
+            if (images.Transform.Options != options.Augmentation)
+                throw new ArgumentException($"The transform was built from the augmentation {images.Transform.Options} but the options record {Describe(options.Augmentation)}; "
+                                          + "build the transform from options.Augmentation (or use the constructor without a transform), so that what the run records is what it does.",
+                                            "transform");
+        }
+        else if (options.Augmentation is not null)
+            throw new ArgumentException($"The options record the image augmentation {options.Augmentation}, but the training set is a {train.GetType().Name}, whose "
+                                      + "augmentation is its own ReadTraining; set Augmentation only for images (ImageExamples), so that what the run records is what it does.",
+                                        nameof(options));
+        if (validation is ImageExamples v && v.Transform.Options != options.Augmentation)
+            throw new ArgumentException($"The validation images go through the augmentation {v.Transform.Options} but the options record {Describe(options.Augmentation)}; "
+                                      + "render both sets through the run's transform.", nameof(validation));
+        bool tenCrop = validation is ImageExamples { TenCrop: true };
+        if (validation is not null && tenCrop != options.TenCropValidation)
+            throw new ArgumentException(options.TenCropValidation
+                ? "The options ask for ten-crop validation but the validation set does not read ten crops; pass new ImageExamples(images, transform, tenCrop: true) or set TenCropValidation false."
+                : "The validation images read ten crops but the options do not say so; set TenCropValidation true, so that what the run records is what it does.",
+                nameof(validation));
+    }
+
+    private static string Describe(AugmentationOptions? augmentation) => augmentation?.ToString() ?? "none";
+
+    private static ImageExamples Examples(IImageDataset images, ImageTransform transform, bool tenCrop)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(transform);
+        return new ImageExamples(images, transform, tenCrop);
+    }
+
+    private static bool TenCrop(TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.TenCropValidation;
+    }
 
     /// <summary>The transform the options' augmentation defines for the training images, with statistics measured on
     /// them when the augmentation needs them and none were given.</summary>
@@ -120,7 +182,8 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var a = options.Augmentation ?? throw new ArgumentException("The options have no augmentation.", nameof(options));
+        var a = options.Augmentation
+                ?? throw new ArgumentException("Training on images needs options.Augmentation (e.g. AugmentationOptions.Paper, or AugmentationOptions.None(cropSize) for none).", nameof(options));
         bool needed = a.Mean != MeanSubtraction.None || a.PcaStandardDeviation > 0;
         if (statistics is null && needed) statistics = DatasetStatistics.Compute(train, options.Workers);
         return new ImageTransform(a, train.Channels, train.Height, train.Width, statistics);
@@ -187,9 +250,8 @@ public sealed class Trainer
         if (_validation is null) return null;
         Action<int, int>? progress = observer is null ? null : observer.ValidationProgress;
         return _communicator.Size == 1
-            ? Evaluator.Evaluate(_model, parameters, _validation, _transform, _options.TenCropValidation, _options.EvaluationBatchSize, _backend, progress, _options.Workers)
-            : DataParallel.Evaluate(_communicator, _model, parameters, _validation, _transform, _options.TenCropValidation, _options.EvaluationBatchSize, _backend,
-                                    progress, _options.Workers);
+            ? Evaluator.Evaluate(_model, parameters, _validation, _options.EvaluationBatchSize, _backend, progress, _options.Workers)
+            : DataParallel.Evaluate(_communicator, _model, parameters, _validation, _options.EvaluationBatchSize, _backend, progress, _options.Workers);
     }
 
     /// <summary>
@@ -198,7 +260,7 @@ public sealed class Trainer
     /// </summary>
     private void JoinRanks(SgdMomentum optimizer, TrainingState start, ref double elapsed, ref double lastEpochSeconds)
     {
-        Agreement.RequireSame(_communicator, DataParallel.Fingerprint(optimizer.Parameters, _train, _validation, _transform, _options, start),
+        Agreement.RequireSame(_communicator, DataParallel.Fingerprint(optimizer.Parameters, _train, _validation, _options, start),
                               "network, options, data or starting epoch");
         foreach (var (_, t) in optimizer.Parameters) _communicator.Broadcast(t, 0);
         foreach (var (_, t) in optimizer.Velocity) _communicator.Broadcast(t, 0);
@@ -227,7 +289,7 @@ public sealed class Trainer
         var augmentationKey = RandomKeys.Augmentation(root, epoch);
         observer?.EpochStarted(epoch + 1, batches.Length, learningRate);
         using var prefetch = new Prefetcher<Batch>(batches.Length,
-            b => BatchBuilder.Training(_train, _transform, DataParallel.Slice(batches[b], rank, ranks), b, batchSize, augmentationKey,
+            b => BatchBuilder.Training(_train, DataParallel.Slice(batches[b], rank, ranks), b, batchSize, augmentationKey,
                                        DataParallel.Share(batchSize, rank, ranks).Start),
             _options.PrefetchDepth, _options.Workers);
         double lossSum = 0;
@@ -261,7 +323,7 @@ public sealed class Trainer
     /// predictions over the whole batch. The step is not applied when the loss is not finite.</summary>
     private (float Loss, int Correct) Step(SgdMomentum optimizer, Batch batch, RandomKey dropoutKey, float learningRate)
     {
-        using var x = Tensor.FromArray(batch.Images, batch.Shape, _backend);
+        using var x = Tensor.FromArray(batch.Examples, batch.Shape, _backend);
         using var y = Tensor.FromArray(Array.ConvertAll(batch.Labels, l => (float)l), new Shape(batch.Count), _backend);
         var (value, correct, gradients) = Autodiff.ValueAndGrad(p =>
         {

@@ -46,6 +46,9 @@ public static class TrainingCheckpoint
     public static void Save(string path, TrainingRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        if (run.Options.Augmentation is null)
+            throw new ArgumentException("A training checkpoint records a run on images (its augmentation and the training set's statistics are what "
+                                      + "prediction and resuming need), and these options have no augmentation; save the weights of other runs with Checkpoint.Save.", nameof(run));
         foreach (var key in run.Metadata?.Keys ?? [])
             if (s_reservedPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
                 throw new ArgumentException($"Metadata key '{key}' is reserved (keys starting with {string.Join(", ", s_reservedPrefixes.Select(p => $"'{p}'"))} belong to the library).", nameof(run));
@@ -87,6 +90,7 @@ public static class TrainingCheckpoint
             string Meta(string key) => c.Metadata.TryGetValue(key, out var v) ? v
                 : throw new CheckpointFormatException(path, $"the metadata has no '{key}' entry; this is a model checkpoint, not a training checkpoint.");
             var options = Parse<TrainingOptions>(path, OptionsKey, Meta(OptionsKey));
+            if (options.Augmentation is null) throw new CheckpointFormatException(path, $"'{OptionsKey}' has no augmentation; the file is damaged.");
             var state = Parse<StateJson>(path, "train.state", Meta("train.state"));
             var history = Parse<EpochRecord[]>(path, "train.history", Meta("train.history"));
             var covariance = Parse<double[][]>(path, "data.covariance", Meta("data.covariance"));

@@ -7,10 +7,11 @@ namespace AlexNet.Facade;
 /// linear warm-up of the rate over the first <see cref="WarmupSteps"/> steps.</summary>
 public sealed record TrainingOptions
 {
-    /// <summary>How the training images are augmented (the validation set uses the same crop size, mean and scale). The
-    /// trainer builds its transform from this (or refuses one built from other options), so a checkpoint's record of it
-    /// is what the run did.</summary>
-    public required AugmentationOptions Augmentation { get; init; }
+    /// <summary>How the training images are augmented (the validation set uses the same crop size, mean and scale):
+    /// required when training on images, null for any other <see cref="IDataset"/> (whose augmentation is its own
+    /// <see cref="IDataset.ReadTraining"/>). The trainer builds its transform from this (or refuses one built from other
+    /// options), so a checkpoint's record of it is what the run did.</summary>
+    public AugmentationOptions? Augmentation { get; init; }
 
     /// <summary>Most epochs (passes over the training set).</summary>
     public int Epochs { get; init; } = 90;

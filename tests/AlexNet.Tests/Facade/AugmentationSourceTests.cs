@@ -13,7 +13,7 @@ public sealed class AugmentationSourceTests
     {
         var train = TinyProblem.Data(32, seed: 1);
         var options = TinyProblem.Options(epochs: 1);
-        var other = new ImageTransform(options.Augmentation with { Padding = 0, HorizontalFlip = false }, 1, TinyProblem.Size, TinyProblem.Size,
+        var other = new ImageTransform(options.Augmentation! with { Padding = 0, HorizontalFlip = false }, 1, TinyProblem.Size, TinyProblem.Size,
                                        DatasetStatistics.Compute(train));
         var e = Assert.Throws<ArgumentException>(() => new Trainer(TinyProblem.Model, train, train, other, options, CpuBackend.Default));
         Assert.Contains("Padding = 0", e.Message);
@@ -31,7 +31,7 @@ public sealed class AugmentationSourceTests
         var options = TinyProblem.Options(epochs: 2);
         var init = TinyProblem.Init(RandomKeys.Initialisation(RandomKeys.Root(options.Seed)));
         var built = new Trainer(TinyProblem.Model, train, validation, options, CpuBackend.Default);
-        Assert.Equal(options.Augmentation, built.Transform.Options);
+        Assert.Equal(options.Augmentation, built.Transform!.Options);
         var byHand = new Trainer(TinyProblem.Model, train, validation, TinyProblem.Transform(options, train), options, CpuBackend.Default);
         var a = built.Run(TrainingState.Start(init, options));
         var b = byHand.Run(TrainingState.Start(init, options));
@@ -48,18 +48,18 @@ public sealed class AugmentationSourceTests
         var options = TinyProblem.Options(epochs: 1);
         var others = DatasetStatistics.Compute(TinyProblem.Data(32, seed: 99));
         var trainer = new Trainer(TinyProblem.Model, train, null, options, CpuBackend.Default, others);
-        var expected = new ImageTransform(options.Augmentation, 1, TinyProblem.Size, TinyProblem.Size, others);
+        var expected = new ImageTransform(options.Augmentation!, 1, TinyProblem.Size, TinyProblem.Size, others);
         var pixels = new byte[TinyProblem.Size * TinyProblem.Size];
         train.ReadImage(0, pixels);
         var got = new float[expected.OutputLength];
         var want = new float[expected.OutputLength];
-        trainer.Transform.Render(pixels, trainer.Transform.Centre, got);
+        trainer.Transform!.Render(pixels, trainer.Transform.Centre, got);
         expected.Render(pixels, expected.Centre, want);
         Assert.Equal(want, got);
 
-        var raw = options with { Augmentation = options.Augmentation with { Mean = MeanSubtraction.None } };
+        var raw = options with { Augmentation = options.Augmentation! with { Mean = MeanSubtraction.None } };
         var plain = new Trainer(TinyProblem.Model, train, null, raw, CpuBackend.Default);
-        plain.Transform.Render(pixels, plain.Transform.Centre, got);
-        Assert.Equal(pixels.Select(p => p * options.Augmentation.Scale), got);
+        plain.Transform!.Render(pixels, plain.Transform.Centre, got);
+        Assert.Equal(pixels.Select(p => p * options.Augmentation!.Scale), got);
     }
 }

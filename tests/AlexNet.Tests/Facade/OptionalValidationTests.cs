@@ -25,10 +25,10 @@ public sealed class OptionalValidationTests
         var options = TinyProblem.Options(epochs: 3);
         var start = TrainingState.Start(TinyProblem.Init(RandomKeys.Initialisation(RandomKeys.Root(options.Seed))), options);
         var trainer = new Trainer(TinyProblem.Model, train, null, options, CpuBackend.Default);
-        var before = Evaluator.Evaluate(TinyProblem.Model, start.Parameters, train, trainer.Transform, false, 32, CpuBackend.Default);
+        var before = Evaluator.Evaluate(TinyProblem.Model, start.Parameters, train, trainer.Transform!, false, 32, CpuBackend.Default);
         var counter = new Counter();
         var end = trainer.Run(start, counter);
-        var after = Evaluator.Evaluate(TinyProblem.Model, end.Parameters, train, trainer.Transform, false, 32, CpuBackend.Default);
+        var after = Evaluator.Evaluate(TinyProblem.Model, end.Parameters, train, trainer.Transform!, false, 32, CpuBackend.Default);
         Assert.True(after.Loss < before.Loss * 0.7, $"loss {before.Loss} → {after.Loss}");
         Assert.Equal(3, end.EpochsDone);
         Assert.Equal(0, counter.ValidationCalls);

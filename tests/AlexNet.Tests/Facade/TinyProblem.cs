@@ -51,5 +51,5 @@ internal static class TinyProblem
     };
 
     public static ImageTransform Transform(TrainingOptions options, InMemoryImageDataset train) =>
-        new(options.Augmentation, 1, Size, Size, DatasetStatistics.Compute(train));
+        new(options.Augmentation!, 1, Size, Size, DatasetStatistics.Compute(train));
 }

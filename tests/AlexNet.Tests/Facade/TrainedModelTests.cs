@@ -23,9 +23,9 @@ public sealed class TrainedModelTests
         TrainingCheckpoint.Save(path, new TrainingRun(network, end, options, DatasetStatistics.Compute(train), train.ClassNames));
 
         // The reference: the evaluator on the training images with the transform the trainer used.
-        var expected = Evaluator.Predict(model, end.Parameters, train, trainer.Transform, false, 32, CpuBackend.Default)
+        var expected = Evaluator.Predict(model, end.Parameters, train, trainer.Transform!, false, 32, CpuBackend.Default)
                                 .SelectMany(b => b.Probabilities).ToArray();
-        var tenExpected = Evaluator.Predict(model, end.Parameters, train, trainer.Transform, true, 32, CpuBackend.Default)
+        var tenExpected = Evaluator.Predict(model, end.Parameters, train, trainer.Transform!, true, 32, CpuBackend.Default)
                                    .SelectMany(b => b.Probabilities).ToArray();
         using var loaded = TrainedModel.Load(path);
         Assert.Equal(train.ClassNames, loaded.ClassNames);

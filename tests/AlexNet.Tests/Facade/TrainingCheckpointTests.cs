@@ -48,7 +48,7 @@ public sealed class TrainingCheckpointTests
         Assert.Equal(statistics.Covariance, loaded.Statistics.Covariance);
         Assert.Equal(train.ClassNames, loaded.ClassNames);
 
-        var resumedTransform = new AlexNet.Facade.ImageTransform(loaded.Options.Augmentation, 1, TinyProblem.Size, TinyProblem.Size, loaded.Statistics);
+        var resumedTransform = new AlexNet.Facade.ImageTransform(loaded.Options.Augmentation!, 1, TinyProblem.Size, TinyProblem.Size, loaded.Statistics);
         var resumed = new Trainer(model, train, validation, resumedTransform, loaded.Options, CpuBackend.Default).Run(loaded.State);
         Assert.Equal(4, resumed.EpochsDone);
         foreach (var name in straight.Parameters.Keys)
