@@ -117,6 +117,21 @@ internal static class GuideSnippets
         return prediction;
     }
 
+    public static EvaluationResult TrainOnRings(Rings train, Rings validation, Rings test)
+    {
+        // guide:dataset-train
+        var net = Net.Input(2).Dense("hidden", 32).Relu().Dense("out", 2).Build();
+        var options = new TrainingOptions { Epochs = 20, BatchSize = 32, LearningRate = 0.05f };   // no Augmentation: not images
+        var trainer = new Trainer(NetworkModel.Of(net), train, validation, options, CpuBackend.Default);
+        var end = trainer.Run(TrainingState.Start(net.Init(RandomKey.FromSeed(1)), options));
+        var result = Evaluator.Evaluate(NetworkModel.Of(net), end.Parameters, test, batchSize: 256, CpuBackend.Default);
+        Console.WriteLine($"test error {result.Top1Error:P1}");
+        // end
+        end.Parameters.DisposeAll();
+        end.Velocity.DisposeAll();
+        return result;
+    }
+
     public static GradientCheckResult CustomOp()
     {
         // guide:custom-op
@@ -149,6 +164,26 @@ internal static class GuideSnippets
         return net;
     }
 }
+
+// guide:dataset
+/// <summary>Points in the plane, labelled by the ring they lie on; training jitters each point.</summary>
+public sealed class Rings(float[] points, int[] labels) : IDataset
+{
+    public int Count => labels.Length;
+    public Shape ExampleShape { get; } = new(2);
+    public IReadOnlyList<string> ClassNames { get; } = ["inner", "outer"];
+    public int Label(int index) => labels[index];
+    public void Read(int index, Span<float> destination) => points.AsSpan(2 * index, 2).CopyTo(destination);
+
+    // Optional: the augmentation. The key is the example's own for this epoch, so runs are reproducible.
+    public void ReadTraining(int index, RandomKey key, Span<float> destination)
+    {
+        Read(index, destination);
+        destination[0] += 0.05f * key.Normal(0);
+        destination[1] += 0.05f * key.Normal(1);
+    }
+}
+// end
 
 // guide:custom-layer
 /// <summary>A 3×3-style convolution followed by ReLU as one layer kind, made of existing steps.</summary>

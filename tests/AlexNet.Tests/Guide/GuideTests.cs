@@ -101,6 +101,29 @@ public sealed partial class GuideTests
     }
 
     [Fact]
+    public void TheRingsTrainThroughTheirOwnDataset()
+    {
+        var result = GuideSnippets.TrainOnRings(RingPoints(600, seed: 1), RingPoints(200, seed: 2), RingPoints(400, seed: 3));
+        Assert.True(result.Top1Error < 0.05, $"test error {result.Top1Error} (chance 0.5)");
+    }
+
+    /// <summary>Half the points at radius 1, half at radius 2, at uniformly random angles, with a little radial noise.</summary>
+    private static Rings RingPoints(int count, int seed)
+    {
+        var random = new Random(seed);
+        var points = new float[2 * count];
+        var labels = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            labels[i] = i % 2;
+            double angle = 2 * Math.PI * random.NextDouble(), radius = 1 + labels[i] + 0.2 * (random.NextDouble() - 0.5);
+            points[2 * i] = (float)(radius * Math.Cos(angle));
+            points[2 * i + 1] = (float)(radius * Math.Sin(angle));
+        }
+        return new Rings(points, labels);
+    }
+
+    [Fact]
     public void TheCustomOpPassesTheCheckAndTheCustomLayerRoundTrips()
     {
         Assert.True(GuideSnippets.CustomOp().Passed);
