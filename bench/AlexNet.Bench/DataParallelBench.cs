@@ -44,8 +44,7 @@ internal static class DataParallelBench
                           $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load {File.ReadAllText("/proc/loadavg").Trim()}");
         foreach (var r in end.History)
             Console.WriteLine($"  epoch {r.Epoch}: {trainer.StepsPerEpoch} steps, {r.ImagesPerSecond,7:F1} images/s (training), epoch with validation {r.EpochSeconds:F2} s, train loss {r.TrainLoss:F4}");
-        end.Parameters.DisposeAll();
-        end.Velocity.DisposeAll();
+        end.Dispose();
     }
 
     private static InMemoryImageDataset RandomImages(int count, int seed)

@@ -309,8 +309,7 @@ internal static class TrainCheck
         var cpuRun = new StepRecorder(print: false, stopAfter: compare);
         var cpuClock = Stopwatch.StartNew();
         var cpuEnd = RunTrainer(network, train, test, transform, options with { Epochs = 1 }, cpu, cpuRun);
-        cpuEnd.Parameters.DisposeAll();
-        cpuEnd.Velocity.DisposeAll();
+        cpuEnd.Dispose();
         Console.WriteLine($"cpu: first {cpuRun.Losses.Count} steps of the same run in {cpuClock.Elapsed.TotalSeconds:F1} s");
         bool lossesMatch = CompareLosses([.. cpuRun.Losses], [.. deviceRun.Losses.Take(compare)]);
         Console.WriteLine($"TRAINCHECK fmnist-compare {(lossesMatch ? "PASS" : "FAIL")} first {compare} losses cpu [{Join(cpuRun.Losses)}] device [{Join(deviceRun.Losses.Take(compare))}] tol rel {LossTolerance:G2}");
@@ -324,8 +323,7 @@ internal static class TrainCheck
         Console.WriteLine($"TRAINCHECK fmnist-train {(falls && accurate ? "PASS" : "FAIL")} loss {first:F4} at step 1 → {last:F4} (mean of the last 20 steps); " +
                           $"test accuracy {100 * accuracy:F2}% after {end.EpochsDone} epoch(s) of {train.Count} images " +
                           $"(PASS needs the loss below 0.6× its first value{(standIn ? "" : $" and ≥ {100 * FmnistAccuracyFloor:F0}% accuracy")}); {clock.Elapsed.TotalSeconds:F1} s in all");
-        end.Parameters.DisposeAll();
-        end.Velocity.DisposeAll();
+        end.Dispose();
         return lossesMatch && falls && accurate;
     }
 
@@ -340,8 +338,7 @@ internal static class TrainCheck
         }
         finally
         {
-            state.Parameters.DisposeAll();
-            state.Velocity.DisposeAll();
+            state.Dispose();
         }
     }
 

@@ -39,7 +39,7 @@ internal static class ExportCommand
             if (TrainingCheckpoint.IsTrainingCheckpoint(file))
             {
                 var run = TrainingCheckpoint.Load(file, CpuBackend.Default);
-                run.State.Velocity.DisposeAll();
+                run.State.OptimizerState.DisposeAll();
                 (network, parameters) = (run.Network, run.State.Parameters);
                 metadata["classes"] = JsonSerializer.Serialize(run.ClassNames);
                 AddPreprocessing(metadata, run);

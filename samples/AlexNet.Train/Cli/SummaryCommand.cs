@@ -30,8 +30,7 @@ internal static class SummaryCommand
                     var run = TrainingCheckpoint.Load(file, CpuBackend.Default);
                     network = run.Network;
                     output.WriteLine($"checkpoint after epoch {run.State.EpochsDone}; classes: {string.Join(", ", run.ClassNames)}");
-                    run.State.Parameters.DisposeAll();
-                    run.State.Velocity.DisposeAll();
+                    run.State.Dispose();
                 }
                 else
                 {

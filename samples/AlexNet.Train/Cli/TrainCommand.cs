@@ -100,8 +100,7 @@ internal static class TrainCommand
         {
             if (saved is not null)
             {
-                saved.State.Parameters.DisposeAll();
-                saved.State.Velocity.DisposeAll();
+                saved.State.Dispose();
             }
         }
     }
@@ -127,6 +126,7 @@ internal static class TrainCommand
             TimeBudget = minutes > 0 ? TimeSpan.FromMinutes(minutes) : null,
             BatchSize = parse.GetValue(o.BatchSize),
             LearningRate = parse.GetValue(o.LearningRate) ?? ModelPresets.LearningRate(presetName),
+            Optimizer = TrainOptions.OptimizerOf(parse.GetValue(o.Optimizer)!),
             Momentum = parse.GetValue(o.Momentum),
             WeightDecay = parse.GetValue(o.WeightDecay),
             Patience = parse.GetValue(o.Patience) ?? ModelPresets.Patience(presetName),
@@ -229,16 +229,14 @@ internal static class TrainCommand
         }
         if (saved is null)
         {
-            state.Parameters.DisposeAll();
-            state.Velocity.DisposeAll();
+            state.Dispose();
         }
 
         string again = $"alexnet train --resume --output {ShellWord(folder)}";
         if (cancel.IsCancellationRequested)
         {
             output.WriteLine($"interrupted after epoch {end.EpochsDone}; continue with: {again}");
-            end.Parameters.DisposeAll();
-            end.Velocity.DisposeAll();
+            end.Dispose();
             return 130;
         }
         if (end.Finished) output.WriteLine("the learning-rate schedule ended the run");
@@ -262,8 +260,7 @@ internal static class TrainCommand
             }
         }
         output.WriteLine($"outputs in {folder}: {string.Join(", ", RunFolder.Outputs)}");
-        end.Parameters.DisposeAll();
-        end.Velocity.DisposeAll();
+        end.Dispose();
         return 0;
     }
 
@@ -281,7 +278,12 @@ internal static class TrainCommand
         string mean = a.Mean switch { MeanSubtraction.MeanImage => "mean image subtracted", MeanSubtraction.MeanPixel => "mean pixel subtracted", _ => "no mean subtracted" };
         output.WriteLine($"input: {a.CropSize}×{a.CropSize} {(shifts ? "random" : "centre")} crop of the {set.Train.Height}×{set.Train.Width} image{(a.Padding > 0 ? $" padded by {a.Padding}" : "")}, {mean}, scale {Format.General(a.Scale)}");
         output.WriteLine($"augmentation: random crops {(shifts ? "on" : "off")}, flip {(a.HorizontalFlip ? "on" : "off")}, rotation {(a.MaxRotationDegrees > 0 ? $"±{a.MaxRotationDegrees}°" : "off")}, PCA colour {(a.PcaStandardDeviation > 0 ? $"α~N(0, {a.PcaStandardDeviation})" : "off")}");
-        output.WriteLine($"optimiser: SGD batch {o.BatchSize}, momentum {o.Momentum}, weight decay {o.WeightDecay}, lr {o.LearningRate} ÷ {o.DropFactor} after {Plural(o.Patience, "epoch", "epochs")} without improvement (at most {Plural(o.MaxDrops, "drop", "drops")}{(o.TimeBudget is not null && o.FinalDropEpochs > 0 ? $"; once when only {Plural(o.FinalDropEpochs, "epoch fits", "epochs fit")} the budget" : "")}), {Plural(steps, "step", "steps")} per epoch");
+        string optimiser = o.Optimizer switch
+        {
+            OptimizerKind.SgdMomentum => $"SGD batch {o.BatchSize}, momentum {o.Momentum}, weight decay {o.WeightDecay}",
+            var adam => $"{adam} batch {o.BatchSize}, β₁ {o.Beta1}, β₂ {o.Beta2}, ε {o.Epsilon}, {(adam == OptimizerKind.AdamW ? "decoupled " : "")}weight decay {o.WeightDecay}",
+        };
+        output.WriteLine($"optimiser: {optimiser}, lr {o.LearningRate} ÷ {o.DropFactor} after {Plural(o.Patience, "epoch", "epochs")} without improvement (at most {Plural(o.MaxDrops, "drop", "drops")}{(o.TimeBudget is not null && o.FinalDropEpochs > 0 ? $"; once when only {Plural(o.FinalDropEpochs, "epoch fits", "epochs fit")} the budget" : "")}), {Plural(steps, "step", "steps")} per epoch");
         output.WriteLine($"limits: {Plural(o.Epochs, "epoch", "epochs")}{(o.TimeBudget is { } t ? $", {Format.General(t.TotalMinutes)} minutes" : "")}; seed {o.Seed}; device {device}; output {folder}");
     }
 }

@@ -35,12 +35,15 @@ internal sealed class TrainOptions
     public Option<float?> LearningRate { get; } = new Option<float?>("--lr") { Description = "Initial learning rate (default: the paper's 0.01; 0.02 for the cifar preset)" }
         .Require(v => v is null || (float.IsFinite(v.Value) && v > 0), "a finite number > 0");
 
+    /// <summary><c>--optimizer</c>.</summary>
+    public Option<string> Optimizer { get; } = OptimizerOption();
+
     /// <summary><c>--momentum</c>.</summary>
-    public Option<float> Momentum { get; } = new Option<float>("--momentum") { Description = "Momentum", DefaultValueFactory = _ => 0.9f }
+    public Option<float> Momentum { get; } = new Option<float>("--momentum") { Description = "Momentum (sgd)", DefaultValueFactory = _ => 0.9f }
         .Require(v => v >= 0 && v < 1, "in [0, 1)");
 
     /// <summary><c>--weight-decay</c>.</summary>
-    public Option<float> WeightDecay { get; } = new Option<float>("--weight-decay") { Description = "Weight decay", DefaultValueFactory = _ => 5e-4f }
+    public Option<float> WeightDecay { get; } = new Option<float>("--weight-decay") { Description = "Weight decay (an L2 penalty for sgd and adam, decoupled for adamw, where 0.01 is usual)", DefaultValueFactory = _ => 5e-4f }
         .Require(v => float.IsFinite(v) && v >= 0, "a finite number ≥ 0");
 
     /// <summary><c>--patience</c>.</summary>
@@ -107,7 +110,7 @@ internal sealed class TrainOptions
     /// <summary>Every option, in the order the help lists them.</summary>
     public IReadOnlyList<Option> All =>
     [
-        Data, FashionDirectory, Preset, Towers, Epochs, Minutes, BatchSize, LearningRate, Momentum, WeightDecay, Patience, FinalDrop, RawPixels,
+        Data, FashionDirectory, Preset, Towers, Epochs, Minutes, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Patience, FinalDrop, RawPixels,
         MaxDrops, Seed, Device, Threads, Output, Resume, Validation, Workers, Padding, NoFlip, NoCrop, Rotate, Pca, Mean, TenCropValidation,
         TenCropTest, Limit,
     ];
@@ -127,6 +130,23 @@ internal sealed class TrainOptions
     {
         if (given > 0) return given;
         return device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) ? Math.Max(1, Environment.ProcessorCount - 1) : 1;
+    }
+
+    /// <summary>The optimiser an <c>--optimizer</c> value names.</summary>
+    public static OptimizerKind OptimizerOf(string value) => value switch { "adam" => OptimizerKind.Adam, "adamw" => OptimizerKind.AdamW, _ => OptimizerKind.SgdMomentum };
+
+    /// <summary>The <c>--optimizer</c> value that names an optimiser.</summary>
+    public static string OptimizerName(OptimizerKind kind) => kind switch { OptimizerKind.Adam => "adam", OptimizerKind.AdamW => "adamw", _ => "sgd" };
+
+    private static Option<string> OptimizerOption()
+    {
+        var optimizer = new Option<string>("--optimizer")
+        {
+            Description = "sgd: the paper's SGD with momentum; adam or adamw (β₁ 0.9, β₂ 0.999, ε 1e-8; a rate near 0.001 is usual)",
+            DefaultValueFactory = _ => "sgd",
+        };
+        optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
+        return optimizer;
     }
 
     private static Option<string> MeanOption()

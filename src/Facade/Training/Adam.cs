@@ -48,6 +48,9 @@ public sealed class Adam : Optimizer
         StepCount = stepCount;
         FirstMoment = CopyOrZeros(parameters, firstMoment);
         SecondMoment = CopyOrZeros(parameters, secondMoment);
+        var state = TensorMap.Empty;
+        foreach (var (name, m) in FirstMoment) state = state.Add(FirstMomentPrefix + name, m).Add(SecondMomentPrefix + name, SecondMoment[name]);
+        State = state;
     }
 
     /// <summary>The parameters, once the settings and the saved state are known valid (before anything is copied).</summary>
@@ -114,5 +117,31 @@ public sealed class Adam : Optimizer
         StepCount++;
     }
 
-    private protected override IEnumerable<TensorMap> State => [FirstMoment, SecondMoment];
+    /// <summary>The moments as one map: <see cref="FirstMoment"/> under <c>m.NAME</c>, <see cref="SecondMoment"/> under
+    /// <c>v.NAME</c> (the optimiser's own tensors; the step count is <see cref="StepCount"/>).</summary>
+    public override TensorMap State { get; }
+
+    /// <summary>The prefix of the first moments' names in <see cref="State"/>.</summary>
+    internal const string FirstMomentPrefix = "m.";
+
+    /// <summary>The prefix of the second moments' names in <see cref="State"/>.</summary>
+    internal const string SecondMomentPrefix = "v.";
+
+    /// <summary>Splits a map shaped like <see cref="State"/> into the first and second moments, named as the parameters.</summary>
+    /// <exception cref="ArgumentException">A moment is missing, or the map holds a name that is neither.</exception>
+    internal static (TensorMap First, TensorMap Second) SplitState(TensorMap parameters, TensorMap state)
+    {
+        TensorMap first = TensorMap.Empty, second = TensorMap.Empty;
+        foreach (var name in parameters.Keys)
+        {
+            if (!state.TryGetValue(FirstMomentPrefix + name, out var m) || !state.TryGetValue(SecondMomentPrefix + name, out var v))
+                throw new ArgumentException($"The saved Adam state has no moments '{FirstMomentPrefix}{name}' and '{SecondMomentPrefix}{name}' for parameter '{name}'; "
+                                          + "was it saved by another optimiser?", nameof(state));
+            first = first.Add(name, m);
+            second = second.Add(name, v);
+        }
+        if (state.Count != 2 * parameters.Count)
+            throw new ArgumentException($"The saved Adam state has {state.Count} tensors; {2 * parameters.Count} moments (m. and v. of each parameter) expected.", nameof(state));
+        return (first, second);
+    }
 }

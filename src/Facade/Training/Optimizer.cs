@@ -50,11 +50,55 @@ public abstract class Optimizer : IDisposable
         if (_disposed) return;
         _disposed = true;
         if (!_taken) Parameters.DisposeAll();
-        foreach (var state in State) state.DisposeAll();
+        State.DisposeAll();
     }
 
-    /// <summary>The maps of state the optimiser owns besides the weights (velocities, moments).</summary>
-    private protected abstract IEnumerable<TensorMap> State { get; }
+    /// <summary>
+    /// The state the optimiser owns besides the weights, as one named map (its own tensors, updated by each step, not
+    /// copies): <see cref="SgdMomentum"/>'s velocities under the parameters' names, <see cref="Adam"/>'s moments under
+    /// <c>m.NAME</c> and <c>v.NAME</c>. With the weights and the number of steps taken, it is what resuming needs
+    /// (<see cref="Create"/>).
+    /// </summary>
+    public abstract TensorMap State { get; }
+
+    /// <summary>The optimiser <paramref name="options"/> select, starting from copies of <paramref name="parameters"/>
+    /// and of a saved <paramref name="state"/> (as <see cref="State"/> gave it; a fresh state when null).</summary>
+    /// <param name="options">The settings (<see cref="TrainingOptions.Optimizer"/> and its hyper-parameters).</param>
+    /// <param name="parameters">The weights (not modified, not owned).</param>
+    /// <param name="state">A saved state, or null to start afresh.</param>
+    /// <param name="stepsDone">Steps the saved state has seen (Adam's bias correction continues from there); 0 with no
+    /// saved state.</param>
+    /// <exception cref="ArgumentException">The options are invalid, or the state does not belong to this optimiser and
+    /// these parameters.</exception>
+    public static Optimizer Create(TrainingOptions options, TensorMap parameters, TensorMap? state = null, long stepsDone = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(parameters);
+        options.Validate();
+        switch (options.Optimizer)
+        {
+            case OptimizerKind.SgdMomentum:
+                if (state is null && stepsDone != 0)
+                    throw new ArgumentException($"{stepsDone} steps done without a saved state: pass the saved velocities too, or start at 0.", nameof(stepsDone));
+                return new SgdMomentum(parameters, options.Momentum, options.WeightDecay, state);
+            default:
+                var (m, v) = state is null ? (null, null) : Adam.SplitState(parameters, state);
+                return new Adam(parameters, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay,
+                                decoupledWeightDecay: options.Optimizer == OptimizerKind.AdamW, m, v, stepsDone);
+        }
+    }
+
+    /// <summary>The state a fresh optimiser of kind <paramref name="kind"/> has: zeros, named as its <see cref="State"/>.</summary>
+    internal static TensorMap InitialState(OptimizerKind kind, TensorMap parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        static Tensor ZerosLike(Tensor t) => Tensor.Zeros(t.Shape, t.Backend);
+        if (kind == OptimizerKind.SgdMomentum) return parameters.Map((_, t) => ZerosLike(t));
+        var zeros = TensorMap.Empty;
+        foreach (var (name, t) in parameters)
+            zeros = zeros.Add(Adam.FirstMomentPrefix + name, ZerosLike(t)).Add(Adam.SecondMomentPrefix + name, ZerosLike(t));
+        return zeros;
+    }
 
     /// <summary>The checks before a step: alive, weights not handed over, a valid rate, matching gradients.</summary>
     private protected void BeginStep(TensorMap gradients, float learningRate)

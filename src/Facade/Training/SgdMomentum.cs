@@ -58,5 +58,6 @@ public sealed class SgdMomentum : Optimizer
             InPlace.SgdMomentumUpdate(w, gradients[name], Velocity[name], learningRate, Momentum, WeightDecay);
     }
 
-    private protected override IEnumerable<TensorMap> State => [Velocity];
+    /// <summary>The velocities, under the parameters' names (<see cref="Velocity"/>).</summary>
+    public override TensorMap State => Velocity;
 }

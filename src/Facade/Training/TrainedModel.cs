@@ -130,8 +130,7 @@ public sealed class TrainedModel : IDisposable
     /// <summary>Releases the weights.</summary>
     public void Dispose()
     {
-        Run.State.Parameters.DisposeAll();
-        Run.State.Velocity.DisposeAll();
+        Run.State.Dispose();
     }
 
     private int SquareSide()

@@ -9,7 +9,7 @@ namespace AlexNet.Facade;
 
 /// <summary>
 /// The paper's training loop, functional core in plain sight: for each epoch, for each prefetched batch,
-/// <c>ValueAndGrad</c> of the cross-entropy → SGD-momentum step → metrics; then validation, the learning-rate schedule,
+/// <c>ValueAndGrad</c> of the cross-entropy → optimiser step (the paper's SGD with momentum, or Adam/AdamW) → metrics; then validation, the learning-rate schedule,
 /// and the observer (checkpoint, logs, plots).
 /// </summary>
 /// <remarks>
@@ -22,9 +22,9 @@ namespace AlexNet.Facade;
 /// draws the same epoch order and batches of <see cref="TrainingOptions.BatchSize"/> B, takes its contiguous share of
 /// B/N images of each batch (rendered with the augmentation keys one process would use for them), and computes the
 /// gradient of its mean loss; the ranks average those gradients (<see cref="GradientAverager"/>), which is the
-/// gradient of the mean loss over the whole batch, and every rank applies the same SGD step, so the weights stay equal
+/// gradient of the mean loss over the whole batch, and every rank applies the same optimiser step, so the weights stay equal
 /// everywhere and equal to one process training with batch B, up to float rounding. Rank 0's starting weights and
-/// velocities are broadcast; validation is split across the ranks and its sums combined; decisions that depend on
+/// optimiser state are broadcast; validation is split across the ranks and its sums combined; decisions that depend on
 /// time or cancellation are taken together; only rank 0 calls the observer (checkpoints, logs, plots, progress).
 /// Dropout masks are drawn per rank (each rank folds its number into the step's key), so with dropout a run matches
 /// one process statistically, not bit for bit.
@@ -211,7 +211,8 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(start);
         if (_communicator.Rank != 0) observer = null;
         var schedule = new PlateauSchedule(_options.LearningRate, _options.Patience, _options.MaxDrops, _options.DropFactor, start.Schedule);
-        using var optimizer = new SgdMomentum(start.Parameters, _options.Momentum, _options.WeightDecay, start.Velocity);
+        // Every completed epoch took StepsPerEpoch steps (a failed step throws), so the steps done follow from the epochs.
+        using var optimizer = Optimizer.Create(_options, start.Parameters, start.OptimizerState, (long)start.EpochsDone * StepsPerEpoch);
         var history = start.History.ToList();
         int epoch = start.EpochsDone;
         double elapsed = start.ElapsedSeconds;
@@ -237,11 +238,11 @@ public sealed class Trainer
             var record = new EpochRecord(epoch, rate, trainLoss, trainError, validation?.Loss ?? double.NaN, validation?.Top1Error ?? double.NaN,
                                          validation?.Top5Error ?? double.NaN, imagesPerSecond, lastEpochSeconds, elapsed, decision);
             history.Add(record);
-            observer?.EpochCompleted(record, new TrainingState(optimizer.Parameters, optimizer.Velocity, epoch, schedule.State, start.Key, history.ToArray(), elapsed, finished));
+            observer?.EpochCompleted(record, new TrainingState(optimizer.Parameters, optimizer.State, epoch, schedule.State, start.Key, history.ToArray(), elapsed, finished));
         }
-        // The weights are handed over rather than copied; the velocities are copied (the optimiser releases its own).
-        var velocity = optimizer.Velocity.Map((_, t) => Ops.Copy(t, track: false));
-        return new TrainingState(optimizer.TakeParameters(), velocity, epoch, schedule.State, start.Key, history.ToArray(), elapsed, finished);
+        // The weights are handed over rather than copied; the optimiser's state is copied (the optimiser releases its own).
+        var state = optimizer.State.Map((_, t) => Ops.Copy(t, track: false));
+        return new TrainingState(optimizer.TakeParameters(), state, epoch, schedule.State, start.Key, history.ToArray(), elapsed, finished);
     }
 
     /// <summary>The validation pass after an epoch (split across the ranks), or null when the run has no validation set.</summary>
@@ -256,14 +257,14 @@ public sealed class Trainer
 
     /// <summary>
     /// Checks that every rank was started alike (or throws <see cref="RankMismatchException"/> on every rank), then gives
-    /// every rank rank 0's weights, velocities and clock.
+    /// every rank rank 0's weights, optimiser state and clock.
     /// </summary>
-    private void JoinRanks(SgdMomentum optimizer, TrainingState start, ref double elapsed, ref double lastEpochSeconds)
+    private void JoinRanks(Optimizer optimizer, TrainingState start, ref double elapsed, ref double lastEpochSeconds)
     {
         Agreement.RequireSame(_communicator, DataParallel.Fingerprint(optimizer.Parameters, _train, _validation, _options, start),
                               "network, options, data or starting epoch");
         foreach (var (_, t) in optimizer.Parameters) _communicator.Broadcast(t, 0);
-        foreach (var (_, t) in optimizer.Velocity) _communicator.Broadcast(t, 0);
+        foreach (var (_, t) in optimizer.State) _communicator.Broadcast(t, 0);
         elapsed = Agreement.FromRoot(_communicator, elapsed);
         lastEpochSeconds = Agreement.FromRoot(_communicator, lastEpochSeconds);
     }
@@ -281,7 +282,7 @@ public sealed class Trainer
     }
 
     private (double Loss, double Error, double ImagesPerSecond, bool Completed) TrainEpoch(
-        SgdMomentum optimizer, int epoch, RandomKey root, float learningRate, ITrainingObserver? observer, CancellationToken cancellation)
+        Optimizer optimizer, int epoch, RandomKey root, float learningRate, ITrainingObserver? observer, CancellationToken cancellation)
     {
         int batchSize = _options.BatchSize, rank = _communicator.Rank, ranks = _communicator.Size;
         var order = EpochPlan.Permutation(_train.Count, RandomKeys.Order(root, epoch));
@@ -319,9 +320,9 @@ public sealed class Trainer
     private float WarmedUp(float scheduled, long step) =>
         step < _options.WarmupSteps ? scheduled * (float)((step + 1.0) / _options.WarmupSteps) : scheduled;
 
-    /// <summary>One SGD step on one batch (this rank's share of it); returns the loss and the number of correct top-1
+    /// <summary>One optimiser step on one batch (this rank's share of it); returns the loss and the number of correct top-1
     /// predictions over the whole batch. The step is not applied when the loss is not finite.</summary>
-    private (float Loss, int Correct) Step(SgdMomentum optimizer, Batch batch, RandomKey dropoutKey, float learningRate)
+    private (float Loss, int Correct) Step(Optimizer optimizer, Batch batch, RandomKey dropoutKey, float learningRate)
     {
         using var x = Tensor.FromArray(batch.Examples, batch.Shape, _backend);
         using var y = Tensor.FromArray(Array.ConvertAll(batch.Labels, l => (float)l), new Shape(batch.Count), _backend);

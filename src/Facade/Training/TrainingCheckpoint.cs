@@ -20,6 +20,7 @@ namespace AlexNet.Facade;
 public static class TrainingCheckpoint
 {
     private const string MomentumPrefix = "momentum.";
+    private const string AdamPrefix = "adam.";
     private const string OptionsKey = "train.options";
     private const string MeanImageName = "data.mean_image";
     private static readonly string[] s_reservedPrefixes = ["train.", "data.", Checkpoint.ReservedPrefix];
@@ -53,7 +54,12 @@ public static class TrainingCheckpoint
             if (s_reservedPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
                 throw new ArgumentException($"Metadata key '{key}' is reserved (keys starting with {string.Join(", ", s_reservedPrefixes.Select(p => $"'{p}'"))} belong to the library).", nameof(run));
         var s = run.State;
-        var extras = s.Velocity.Keys.Aggregate(TensorMap.Empty, (m, k) => m.Add(MomentumPrefix + k, s.Velocity[k]));
+        using (var fresh = Optimizer.InitialState(run.Options.Optimizer, s.Parameters))
+            if (!fresh.Keys.Order(StringComparer.Ordinal).SequenceEqual(s.OptimizerState.Keys.Order(StringComparer.Ordinal)))
+                throw new ArgumentException($"The run's optimiser state ({string.Join(", ", s.OptimizerState.Keys.Take(3))}…) is not the state of its options' "
+                                          + $"{run.Options.Optimizer} ({string.Join(", ", fresh.Keys.Take(3))}…); save the state the trainer returned with the options it ran with.", nameof(run));
+        string prefix = StatePrefix(run.Options.Optimizer);
+        var extras = s.OptimizerState.Keys.Aggregate(TensorMap.Empty, (m, k) => m.Add(prefix + k, s.OptimizerState[k]));
         var stats = run.Statistics;
         using var mean = Tensor.FromArray(stats.MeanImage, new Shape(stats.Channels, stats.Height, stats.Width));
         extras = extras.Add(MeanImageName, mean);
@@ -112,15 +118,9 @@ public static class TrainingCheckpoint
             for (int a = 0; a < channels; a++) for (int b = 0; b < channels; b++) cov[a, b] = covariance[a][b];
             var statistics = new DatasetStatistics(channels, meanTensor.Shape[1], meanTensor.Shape[2], meanTensor.ToArray(), cov, count);
 
-            var velocity = TensorMap.Empty;
-            foreach (var name in c.Parameters.Keys)
-            {
-                if (!c.Extras.TryGetValue(MomentumPrefix + name, out var v) || v.Shape != c.Parameters[name].Shape)
-                    throw new CheckpointFormatException(path, $"the momentum of '{name}' is missing or misshapen.");
-                velocity = velocity.Add(name, v);
-            }
+            var optimizerState = ReadOptimizerState(path, options.Optimizer, c.Parameters, c.Extras);
             meanTensor.Dispose();
-            var trainingState = new TrainingState(c.Parameters, velocity, state.EpochsDone, state.Schedule, new RandomKey(key),
+            var trainingState = new TrainingState(c.Parameters, optimizerState, state.EpochsDone, state.Schedule, new RandomKey(key),
                                                   history, state.ElapsedSeconds, state.Finished);
             var own = c.Metadata.Where(kv => !s_reservedPrefixes.Any(p => kv.Key.StartsWith(p, StringComparison.Ordinal)))
                                 .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
@@ -132,6 +132,29 @@ public static class TrainingCheckpoint
             c.Extras.DisposeAll();
             throw;
         }
+    }
+
+    /// <summary>The prefix of the optimiser state's tensors among a checkpoint's extras (SGD keeps the name of the
+    /// files written before Adam was selectable).</summary>
+    private static string StatePrefix(OptimizerKind kind) => kind == OptimizerKind.SgdMomentum ? MomentumPrefix : AdamPrefix;
+
+    /// <summary>The optimiser's state from the extras: exactly the names and shapes a fresh state of that optimiser has.</summary>
+    private static TensorMap ReadOptimizerState(string path, OptimizerKind kind, TensorMap parameters, TensorMap extras)
+    {
+        string prefix = StatePrefix(kind);
+        using var expected = Optimizer.InitialState(kind, parameters);
+        var state = TensorMap.Empty;
+        foreach (var (name, like) in expected)
+        {
+            if (!extras.TryGetValue(prefix + name, out var t) || t.Shape != like.Shape)
+                throw new CheckpointFormatException(path, $"the {kind} state '{prefix}{name}' is missing or misshapen ({like.Shape} expected).");
+            state = state.Add(name, t);
+        }
+        string other = prefix == MomentumPrefix ? AdamPrefix : MomentumPrefix;
+        var stray = extras.Keys.FirstOrDefault(k => k.StartsWith(other, StringComparison.Ordinal));
+        if (stray is not null)
+            throw new CheckpointFormatException(path, $"the options say {kind} but the file holds '{stray}', state of another optimiser; the file is damaged.");
+        return state;
     }
 
     private static T Parse<T>(string path, string key, string json)

@@ -2,8 +2,8 @@ using AlexNet.Facade;
 
 namespace AlexNet.Facade;
 
-/// <summary>The settings of a training run. Defaults are the paper's (§5): batch 128, SGD with momentum 0.9, weight
-/// decay 0.0005, learning rate 0.01 divided by 10 on a validation plateau, three times at most; and one departure, a
+/// <summary>The settings of a training run. Defaults are the paper's (§5): batch 128, SGD with momentum 0.9 (Adam and
+/// AdamW selectable), weight decay 0.0005, learning rate 0.01 divided by 10 on a validation plateau, three times at most; and one departure, a
 /// linear warm-up of the rate over the first <see cref="WarmupSteps"/> steps.</summary>
 public sealed record TrainingOptions
 {
@@ -46,11 +46,24 @@ public sealed record TrainingOptions
     /// <summary>The default of <see cref="WarmupSteps"/>.</summary>
     public const int DefaultWarmupSteps = 25;
 
-    /// <summary>Momentum μ.</summary>
+    /// <summary>The optimiser: the paper's SGD with momentum (the default), Adam or AdamW.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.SgdMomentum;
+
+    /// <summary>Momentum μ (SGD only).</summary>
     public float Momentum { get; init; } = 0.9f;
 
-    /// <summary>Weight decay λ.</summary>
+    /// <summary>Weight decay λ: added to the gradient as λ·w for SGD and Adam, decoupled (w shrinks by ε·λ·w each step)
+    /// for AdamW, where values near 0.01 are usual.</summary>
     public float WeightDecay { get; init; } = 5e-4f;
+
+    /// <summary>Adam's β₁, the first moment's decay (Adam and AdamW only).</summary>
+    public float Beta1 { get; init; } = 0.9f;
+
+    /// <summary>Adam's β₂, the second moment's decay (Adam and AdamW only).</summary>
+    public float Beta2 { get; init; } = 0.999f;
+
+    /// <summary>Adam's ε, added to √v̂ (Adam and AdamW only).</summary>
+    public float Epsilon { get; init; } = 1e-8f;
 
     /// <summary>Epochs without a new lowest validation error (the lowest training loss in a run without a validation
     /// set) before the rate is divided.</summary>
@@ -92,6 +105,10 @@ public sealed record TrainingOptions
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"Learning rate must be finite and > 0, got {LearningRate}.");
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"Momentum must be in [0, 1), got {Momentum}.");
         if (!(WeightDecay >= 0) || !float.IsFinite(WeightDecay)) throw new ArgumentException($"Weight decay must be finite and ≥ 0, got {WeightDecay}.");
+        if (!Enum.IsDefined(Optimizer)) throw new ArgumentException($"Optimizer {(int)Optimizer} is not one of {string.Join(", ", Enum.GetNames<OptimizerKind>())}.");
+        if (!(Beta1 >= 0 && Beta1 < 1)) throw new ArgumentException($"β₁ must be in [0, 1), got {Beta1}.");
+        if (!(Beta2 >= 0 && Beta2 < 1)) throw new ArgumentException($"β₂ must be in [0, 1), got {Beta2}.");
+        if (!(Epsilon > 0) || !float.IsFinite(Epsilon)) throw new ArgumentException($"ε must be finite and > 0, got {Epsilon}.");
         if (Patience < 1) throw new ArgumentException($"Patience must be ≥ 1, got {Patience}.");
         if (MaxDrops < 0) throw new ArgumentException($"Max drops must be ≥ 0, got {MaxDrops}.");
         if (!(DropFactor > 1)) throw new ArgumentException($"Drop factor must be > 1, got {DropFactor}.");

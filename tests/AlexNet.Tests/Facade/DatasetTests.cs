@@ -60,8 +60,7 @@ public sealed class DatasetTests
         Assert.InRange(after.Top1Error, 0.0, 0.15);
         Assert.Equal(after.Top1Error, end.History[^1].ValidationTop1Error, 12);
         Assert.Equal(4, end.History.Count);
-        end.Parameters.DisposeAll();
-        end.Velocity.DisposeAll();
+        end.Dispose();
     }
 
     /// <summary>The constructors that take images wrap them in <see cref="ImageExamples"/>: a run through the general
@@ -102,8 +101,7 @@ public sealed class DatasetTests
             using var init = Linear(RandomKey.FromSeed(1));
             var end = new Trainer(LinearModel, data, null, options, CpuBackend.Default).Run(TrainingState.Start(init, options));
             var weights = end.Parameters["fc.weight"].ToArray();
-            end.Parameters.DisposeAll();
-            end.Velocity.DisposeAll();
+            end.Dispose();
             return weights;
         }
     }

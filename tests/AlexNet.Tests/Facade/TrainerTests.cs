@@ -100,7 +100,7 @@ public sealed class TrainerTests
         foreach (var name in uninterrupted.Parameters.Keys)
         {
             Assert.Equal(uninterrupted.Parameters[name].ToArray(), resumed.Parameters[name].ToArray());
-            Assert.Equal(uninterrupted.Velocity[name].ToArray(), resumed.Velocity[name].ToArray());
+            Assert.Equal(uninterrupted.OptimizerState[name].ToArray(), resumed.OptimizerState[name].ToArray());
         }
         Assert.Equal(uninterrupted.Schedule, resumed.Schedule);
         Assert.Equal(uninterrupted.History.Select(h => (h.TrainLoss, h.ValidationTop1Error, h.LearningRate)),

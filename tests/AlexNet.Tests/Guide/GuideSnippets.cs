@@ -112,8 +112,7 @@ internal static class GuideSnippets
         var prediction = model.PredictPixels(pixels);        // or model.Predict("boot.png")
         Console.WriteLine($"{prediction.ClassName} ({prediction.Probability:P1})");
         // end
-        end.Parameters.DisposeAll();
-        end.Velocity.DisposeAll();
+        end.Dispose();
         return prediction;
     }
 
@@ -127,8 +126,7 @@ internal static class GuideSnippets
         var result = Evaluator.Evaluate(NetworkModel.Of(net), end.Parameters, test, batchSize: 256, CpuBackend.Default);
         Console.WriteLine($"test error {result.Top1Error:P1}");
         // end
-        end.Parameters.DisposeAll();
-        end.Velocity.DisposeAll();
+        end.Dispose();
         return result;
     }
 
