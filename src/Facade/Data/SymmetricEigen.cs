@@ -1,7 +1,7 @@
 namespace AlexNet.Facade;
 
 /// <summary>Eigen-decomposition of a small real symmetric matrix by the cyclic Jacobi method.</summary>
-public static class SymmetricEigen
+internal static class SymmetricEigen
 {
     /// <summary>
     /// Eigenvalues (descending) and unit eigenvectors of the symmetric matrix <paramref name="matrix"/>; column i of the
