@@ -11,16 +11,10 @@ namespace AlexNet.GpuCheck;
 /// where a step's time goes. Only for profiling: the synchronisations make a whole step slower than it is.
 /// </summary>
 /// <param name="inner">The backend that runs the kernels; disposed with this one.</param>
-internal sealed class KernelTimingBackend(IBackend inner) : IBackend
+internal sealed class KernelTimingBackend(IBackend inner) : DelegatingBackend(inner)
 {
     private readonly Dictionary<string, (int Calls, double Milliseconds)> _times = [];
     private readonly Stopwatch _clock = new();
-
-    /// <summary>The backend that runs the kernels.</summary>
-    public IBackend Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
-
-    /// <inheritdoc/>
-    public string Name => Inner.Name;
 
     /// <summary>Calls and milliseconds per kernel and shape since the last <see cref="Reset"/>, slowest first.</summary>
     public IReadOnlyList<(string Kernel, int Calls, double Milliseconds)> Times =>
@@ -30,173 +24,158 @@ internal sealed class KernelTimingBackend(IBackend inner) : IBackend
     public void Reset() => _times.Clear();
 
     /// <inheritdoc/>
-    public MemoryStats Memory => Inner.Memory;
-
-    /// <inheritdoc/>
-    public void ResetPeak() => Inner.ResetPeak();
-
-    /// <inheritdoc/>
-    public DeviceBuffer Allocate(int length) => new Buffer(this, Inner.Allocate(length));
-
-    /// <inheritdoc/>
-    public DeviceBuffer Upload(ReadOnlySpan<float> data)
+    public override DeviceBuffer Upload(ReadOnlySpan<float> data)
     {
         Inner.Synchronize();
         _clock.Restart();
-        var buffer = new Buffer(this, Inner.Upload(data));
+        var buffer = base.Upload(data);
         Inner.Synchronize();
         Add($"upload {data.Length}", _clock.Elapsed.TotalMilliseconds);
         return buffer;
     }
 
     /// <inheritdoc/>
-    public void Download(DeviceBuffer source, Span<float> destination)
+    public override void Download(DeviceBuffer source, Span<float> destination)
     {
         Inner.Synchronize();
         _clock.Restart();
-        Inner.Download(In(source), destination);
+        base.Download(source, destination);
         Add($"download {destination.Length}", _clock.Elapsed.TotalMilliseconds);
     }
 
     /// <inheritdoc/>
-    public void Synchronize() => Inner.Synchronize();
+    public override void Fill(DeviceBuffer destination, int count, float value) => Time("fill", () => base.Fill(destination, count, value));
 
     /// <inheritdoc/>
-    public void Fill(DeviceBuffer destination, int count, float value) => Time("fill", () => Inner.Fill(In(destination), count, value));
+    public override void Copy(DeviceBuffer source, DeviceBuffer destination, int count) => Time("copy", () => base.Copy(source, destination, count));
 
     /// <inheritdoc/>
-    public void Copy(DeviceBuffer source, DeviceBuffer destination, int count) => Time("copy", () => Inner.Copy(In(source), In(destination), count));
+    public override void FillUniform(DeviceBuffer destination, int count, RandomKey key, float low, float high) =>
+        Time("uniform", () => base.FillUniform(destination, count, key, low, high));
 
     /// <inheritdoc/>
-    public void FillUniform(DeviceBuffer destination, int count, RandomKey key, float low, float high) =>
-        Time("uniform", () => Inner.FillUniform(In(destination), count, key, low, high));
+    public override void FillNormal(DeviceBuffer destination, int count, RandomKey key, float mean, float std) =>
+        Time("normal", () => base.FillNormal(destination, count, key, mean, std));
 
     /// <inheritdoc/>
-    public void FillNormal(DeviceBuffer destination, int count, RandomKey key, float mean, float std) =>
-        Time("normal", () => Inner.FillNormal(In(destination), count, key, mean, std));
+    public override void Unary(UnaryKernel op, DeviceBuffer x, DeviceBuffer y, int count) => Time($"unary {op}", () => base.Unary(op, x, y, count));
 
     /// <inheritdoc/>
-    public void Unary(UnaryKernel op, DeviceBuffer x, DeviceBuffer y, int count) => Time($"unary {op}", () => Inner.Unary(op, In(x), In(y), count));
+    public override void Affine(DeviceBuffer x, DeviceBuffer y, int count, float scale, float shift) =>
+        Time("affine", () => base.Affine(x, y, count, scale, shift));
 
     /// <inheritdoc/>
-    public void Affine(DeviceBuffer x, DeviceBuffer y, int count, float scale, float shift) =>
-        Time("affine", () => Inner.Affine(In(x), In(y), count, scale, shift));
+    public override void ReluBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, int count) =>
+        Time($"relu bwd {count}", () => base.ReluBackward(x, dy, dx, count));
 
     /// <inheritdoc/>
-    public void ReluBackward(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dx, int count) =>
-        Time($"relu bwd {count}", () => Inner.ReluBackward(In(x), In(dy), In(dx), count));
+    public override void Binary(BinaryKernel op, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape, DeviceBuffer y, Shape yShape) =>
+        Time($"binary {op} {yShape}", () => base.Binary(op, a, aShape, b, bShape, y, yShape));
 
     /// <inheritdoc/>
-    public void Binary(BinaryKernel op, DeviceBuffer a, Shape aShape, DeviceBuffer b, Shape bShape, DeviceBuffer y, Shape yShape) =>
-        Time($"binary {op} {yShape}", () => Inner.Binary(op, In(a), aShape, In(b), bShape, In(y), yShape));
+    public override void Reduce(ReduceKernel op, DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape) =>
+        Time($"reduce {op} {xShape}→{yShape}", () => base.Reduce(op, x, xShape, y, yShape));
 
     /// <inheritdoc/>
-    public void Reduce(ReduceKernel op, DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape) =>
-        Time($"reduce {op} {xShape}→{yShape}", () => Inner.Reduce(op, In(x), xShape, In(y), yShape));
+    public override void Broadcast(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape) =>
+        Time($"broadcast {xShape}→{yShape}", () => base.Broadcast(x, xShape, y, yShape));
 
     /// <inheritdoc/>
-    public void Broadcast(DeviceBuffer x, Shape xShape, DeviceBuffer y, Shape yShape) =>
-        Time($"broadcast {xShape}→{yShape}", () => Inner.Broadcast(In(x), xShape, In(y), yShape));
-
-    /// <inheritdoc/>
-    public void Permute(DeviceBuffer x, Shape xShape, ReadOnlySpan<int> perm, DeviceBuffer y)
+    public override void Permute(DeviceBuffer x, Shape xShape, ReadOnlySpan<int> perm, DeviceBuffer y)
     {
         Inner.Synchronize();
         _clock.Restart();
-        Inner.Permute(In(x), xShape, perm, In(y));
+        base.Permute(x, xShape, perm, y);
         Inner.Synchronize();
         Add($"permute {xShape}", _clock.Elapsed.TotalMilliseconds);
     }
 
     /// <inheritdoc/>
-    public void CopyAxisRange(DeviceBuffer source, Shape sourceShape, int sourceOffset, DeviceBuffer destination, Shape destinationShape,
+    public override void CopyAxisRange(DeviceBuffer source, Shape sourceShape, int sourceOffset, DeviceBuffer destination, Shape destinationShape,
                               int destinationOffset, int axis, int length) =>
         Time($"copy-axis-range {sourceShape}→{destinationShape}", () =>
-            Inner.CopyAxisRange(In(source), sourceShape, sourceOffset, In(destination), destinationShape, destinationOffset, axis, length));
+            base.CopyAxisRange(source, sourceShape, sourceOffset, destination, destinationShape, destinationOffset, axis, length));
 
     /// <inheritdoc/>
-    public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) =>
+    public override void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c) =>
         Time($"gemm {(transposeA ? 'T' : 'N')}{(transposeB ? 'T' : 'N')} {m}×{n}×{k}", () =>
-            Inner.Gemm(transposeA, transposeB, m, n, k, alpha, In(a), In(b), beta, In(c)));
+            base.Gemm(transposeA, transposeB, m, n, k, alpha, a, b, beta, c));
 
     /// <inheritdoc/>
-    public void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y, ConvGeometry g) =>
-        Time($"conv fwd {Describe(g)}", () => Inner.Conv2dForward(In(x), In(w), bias is null ? null : In(bias), In(y), g));
+    public override void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y, ConvGeometry g) =>
+        Time($"conv fwd {Describe(g)}", () => base.Conv2dForward(x, w, bias, y, g));
 
     /// <inheritdoc/>
-    public void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, ConvGeometry g) =>
-        Time($"conv bwd-data {Describe(g)}", () => Inner.Conv2dBackwardData(In(dy), In(w), In(dx), g));
+    public override void Conv2dBackwardData(DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, ConvGeometry g) =>
+        Time($"conv bwd-data {Describe(g)}", () => base.Conv2dBackwardData(dy, w, dx, g));
 
     /// <inheritdoc/>
-    public void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, ConvGeometry g) =>
-        Time($"conv bwd-filter {Describe(g)}", () => Inner.Conv2dBackwardFilter(In(x), In(dy), In(dw), g));
+    public override void Conv2dBackwardFilter(DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, ConvGeometry g) =>
+        Time($"conv bwd-filter {Describe(g)}", () => base.Conv2dBackwardFilter(x, dy, dw, g));
 
     /// <inheritdoc/>
-    public void Conv2dBackwardBias(DeviceBuffer dy, DeviceBuffer db, ConvGeometry g) =>
-        Time($"conv bwd-bias {Describe(g)}", () => Inner.Conv2dBackwardBias(In(dy), In(db), g));
+    public override void Conv2dBackwardBias(DeviceBuffer dy, DeviceBuffer db, ConvGeometry g) =>
+        Time($"conv bwd-bias {Describe(g)}", () => base.Conv2dBackwardBias(dy, db, g));
 
     /// <inheritdoc/>
-    public void MaxPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g) =>
-        Time($"maxpool fwd {g.Channels}×{g.InHeight}²", () => Inner.MaxPool2dForward(In(x), In(y), g));
+    public override void MaxPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g) =>
+        Time($"maxpool fwd {g.Channels}×{g.InHeight}²", () => base.MaxPool2dForward(x, y, g));
 
     /// <inheritdoc/>
-    public void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g) =>
-        Time($"maxpool bwd {g.Channels}×{g.InHeight}²", () => Inner.MaxPool2dBackward(In(x), In(y), In(dy), In(dx), g));
+    public override void MaxPool2dBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g) =>
+        Time($"maxpool bwd {g.Channels}×{g.InHeight}²", () => base.MaxPool2dBackward(x, y, dy, dx, g));
 
     /// <inheritdoc/>
-    public void AvgPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g) =>
-        Time($"avgpool fwd {g.Channels}×{g.InHeight}²", () => Inner.AvgPool2dForward(In(x), In(y), g));
+    public override void AvgPool2dForward(DeviceBuffer x, DeviceBuffer y, PoolGeometry g) =>
+        Time($"avgpool fwd {g.Channels}×{g.InHeight}²", () => base.AvgPool2dForward(x, y, g));
 
     /// <inheritdoc/>
-    public void AvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g) =>
-        Time($"avgpool bwd {g.Channels}×{g.InHeight}²", () => Inner.AvgPool2dBackward(In(dy), In(dx), g));
+    public override void AvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, PoolGeometry g) =>
+        Time($"avgpool bwd {g.Channels}×{g.InHeight}²", () => base.AvgPool2dBackward(dy, dx, g));
 
     /// <inheritdoc/>
-    public void AdaptiveAvgPool2dForward(DeviceBuffer x, DeviceBuffer y, AdaptivePoolGeometry g) =>
-        Time($"adaptive avgpool fwd {g.Channels}×{g.InHeight}²", () => Inner.AdaptiveAvgPool2dForward(In(x), In(y), g));
+    public override void AdaptiveAvgPool2dForward(DeviceBuffer x, DeviceBuffer y, AdaptivePoolGeometry g) =>
+        Time($"adaptive avgpool fwd {g.Channels}×{g.InHeight}²", () => base.AdaptiveAvgPool2dForward(x, y, g));
 
     /// <inheritdoc/>
-    public void AdaptiveAvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, AdaptivePoolGeometry g) =>
-        Time($"adaptive avgpool bwd {g.Channels}×{g.InHeight}²", () => Inner.AdaptiveAvgPool2dBackward(In(dy), In(dx), g));
+    public override void AdaptiveAvgPool2dBackward(DeviceBuffer dy, DeviceBuffer dx, AdaptivePoolGeometry g) =>
+        Time($"adaptive avgpool bwd {g.Channels}×{g.InHeight}²", () => base.AdaptiveAvgPool2dBackward(dy, dx, g));
 
     /// <inheritdoc/>
-    public void LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g) =>
-        Time($"lrn fwd {g.Channels}×{g.Height}²", () => Inner.LrnForward(In(x), In(y), g));
+    public override void LrnForward(DeviceBuffer x, DeviceBuffer y, LrnGeometry g) =>
+        Time($"lrn fwd {g.Channels}×{g.Height}²", () => base.LrnForward(x, y, g));
 
     /// <inheritdoc/>
-    public void LrnBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, LrnGeometry g) =>
-        Time($"lrn bwd {g.Channels}×{g.Height}²", () => Inner.LrnBackward(In(x), In(y), In(dy), In(dx), g));
+    public override void LrnBackward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, LrnGeometry g) =>
+        Time($"lrn bwd {g.Channels}×{g.Height}²", () => base.LrnBackward(x, y, dy, dx, g));
 
     /// <inheritdoc/>
-    public void Softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols, bool log) =>
-        Time($"softmax {rows}×{cols}", () => Inner.Softmax(In(x), In(y), rows, cols, log));
+    public override void Softmax(DeviceBuffer x, DeviceBuffer y, int rows, int cols, bool log) =>
+        Time($"softmax {rows}×{cols}", () => base.Softmax(x, y, rows, cols, log));
 
     /// <inheritdoc/>
-    public void SoftmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols, bool log) =>
-        Time($"softmax bwd {rows}×{cols}", () => Inner.SoftmaxBackward(In(y), In(dy), In(dx), rows, cols, log));
+    public override void SoftmaxBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int rows, int cols, bool log) =>
+        Time($"softmax bwd {rows}×{cols}", () => base.SoftmaxBackward(y, dy, dx, rows, cols, log));
 
     /// <inheritdoc/>
-    public void SoftmaxCrossEntropyForward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer probabilities, int rows, int cols) =>
-        Time($"softmax-xent fwd {rows}×{cols}", () => Inner.SoftmaxCrossEntropyForward(In(logits), In(labels), In(loss), In(probabilities), rows, cols));
+    public override void SoftmaxCrossEntropyForward(DeviceBuffer logits, DeviceBuffer labels, DeviceBuffer loss, DeviceBuffer probabilities, int rows, int cols) =>
+        Time($"softmax-xent fwd {rows}×{cols}", () => base.SoftmaxCrossEntropyForward(logits, labels, loss, probabilities, rows, cols));
 
     /// <inheritdoc/>
-    public void SoftmaxCrossEntropyBackward(DeviceBuffer probabilities, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int cols) =>
-        Time($"softmax-xent bwd {rows}×{cols}", () => Inner.SoftmaxCrossEntropyBackward(In(probabilities), In(labels), In(dloss), In(dlogits), rows, cols));
+    public override void SoftmaxCrossEntropyBackward(DeviceBuffer probabilities, DeviceBuffer labels, DeviceBuffer dloss, DeviceBuffer dlogits, int rows, int cols) =>
+        Time($"softmax-xent bwd {rows}×{cols}", () => base.SoftmaxCrossEntropyBackward(probabilities, labels, dloss, dlogits, rows, cols));
 
     /// <inheritdoc/>
-    public void DropoutForward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer mask, int count, float p, RandomKey key) =>
-        Time($"dropout {count}", () => Inner.DropoutForward(In(x), In(y), In(mask), count, p, key));
+    public override void DropoutForward(DeviceBuffer x, DeviceBuffer y, DeviceBuffer mask, int count, float p, RandomKey key) =>
+        Time($"dropout {count}", () => base.DropoutForward(x, y, mask, count, p, key));
 
     /// <inheritdoc/>
-    public void SgdMomentumUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer v, int count, float learningRate, float momentum, float weightDecay) =>
-        Time("sgd-momentum (all parameters)", () => Inner.SgdMomentumUpdate(In(w), In(g), In(v), count, learningRate, momentum, weightDecay));
+    public override void SgdMomentumUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer v, int count, float learningRate, float momentum, float weightDecay) =>
+        Time("sgd-momentum (all parameters)", () => base.SgdMomentumUpdate(w, g, v, count, learningRate, momentum, weightDecay));
 
     /// <inheritdoc/>
-    public void AdamUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int count, AdamCoefficients coefficients) =>
-        Time("adam (all parameters)", () => Inner.AdamUpdate(In(w), In(g), In(m), In(v), count, coefficients));
-
-    /// <inheritdoc/>
-    public void Dispose() => Inner.Dispose();
+    public override void AdamUpdate(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int count, AdamCoefficients coefficients) =>
+        Time("adam (all parameters)", () => base.AdamUpdate(w, g, m, v, count, coefficients));
 
     private static string Describe(ConvGeometry g) =>
         $"{g.InChannels}→{g.OutChannels} k{g.KernelHeight} s{g.StrideHeight} g{g.Groups} {g.InHeight}²";
@@ -214,19 +193,5 @@ internal sealed class KernelTimingBackend(IBackend inner) : IBackend
     {
         var (calls, total) = _times.GetValueOrDefault(kernel);
         _times[kernel] = (calls + 1, total + milliseconds);
-    }
-
-    /// <summary>The inner backend's buffer behind one of this device's buffers.</summary>
-    /// <exception cref="ArgumentException">The buffer belongs to another device.</exception>
-    private DeviceBuffer In(DeviceBuffer buffer) => buffer is Buffer b && ReferenceEquals(b.Backend, this)
-        ? b.Inner
-        : throw new ArgumentException($"A buffer of {buffer.Backend.Name} was handed to the timed {Name}.", nameof(buffer));
-
-    /// <summary>One of this device's buffers: a handle on the inner backend's buffer, released with it.</summary>
-    private sealed class Buffer(KernelTimingBackend owner, DeviceBuffer inner) : DeviceBuffer(owner, inner.Length)
-    {
-        public DeviceBuffer Inner { get; } = inner;
-
-        protected override void Release() => Inner.Dispose();
     }
 }
