@@ -25,6 +25,13 @@ internal static class TinyProblem
         return new InMemoryImageDataset(pixels, labels, 1, Size, Size, ["top", "middle", "bottom"]);
     }
 
+    /// <summary>The problem's network as layers: a small convolution, dropout and a dense layer.</summary>
+    public static AlexNet.Layers.Network Network() => AlexNet.Layers.Network.Create(new Shape(1, Size, Size),
+    [
+        new AlexNet.Layers.Conv("conv1", 4, 3, 1, 1, 0.1f, 0f), new AlexNet.Layers.Relu("relu1"), new AlexNet.Layers.Flatten("flatten"),
+        new AlexNet.Layers.Dropout("drop", 0.2f), new AlexNet.Layers.Dense("fc", Classes, 0.05f, 0f),
+    ]);
+
     public static TensorMap Init(RandomKey key) => TensorMap.Empty
         .Add("fc.weight", Tensor.Normal(key, new Shape(Classes, Size * Size), 0f, 0.01f))
         .Add("fc.bias", Tensor.Zeros(new Shape(Classes)));

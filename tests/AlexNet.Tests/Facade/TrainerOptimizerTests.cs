@@ -10,12 +10,6 @@ namespace AlexNet.Tests.Facade;
 /// optimiser.</summary>
 public sealed class TrainerOptimizerTests
 {
-    private static Network TinyNetwork() => Network.Create(new Shape(1, TinyProblem.Size, TinyProblem.Size),
-    [
-        new Conv("conv1", 4, 3, 1, 1, 0.1f, 0f), new Relu("relu1"), new Flatten("flatten"),
-        new Dropout("drop", 0.2f), new Dense("fc", TinyProblem.Classes, 0.05f, 0f),
-    ]);
-
     private static TrainingOptions OptionsFor(OptimizerKind kind, int epochs) => TinyProblem.Options(epochs) with
     {
         Optimizer = kind,
@@ -36,7 +30,7 @@ public sealed class TrainerOptimizerTests
         var validation = TinyProblem.Data(24, seed: 9);
         var options = OptionsFor(kind, epochs: 4);
         var statistics = DatasetStatistics.Compute(train);
-        var network = TinyNetwork();
+        var network = TinyProblem.Network();
         var model = NetworkModel.Of(network);
         using var init = network.Init(RandomKeys.Initialisation(RandomKeys.Root(options.Seed)));
 
@@ -97,7 +91,7 @@ public sealed class TrainerOptimizerTests
         Assert.Contains("m.fc.", e.Message);
         Assert.Contains("another optimiser", e.Message);
 
-        var network = TinyNetwork();
+        var network = TinyProblem.Network();
         using var adamStart = TrainingState.Start(network.Init(RandomKey.FromSeed(2)), adam);
         using var dir = new TempDirectory();
         e = Assert.Throws<ArgumentException>(() => TrainingCheckpoint.Save(dir.File("x.ckpt"),

@@ -10,12 +10,6 @@ namespace AlexNet.Tests.Facade;
 
 public sealed class TrainingCheckpointTests
 {
-    private static Network TinyNetwork() => Network.Create(new Shape(1, TinyProblem.Size, TinyProblem.Size),
-    [
-        new Conv("conv1", 4, 3, 1, 1, 0.1f, 0f), new Relu("relu1"), new Flatten("flatten"),
-        new Dropout("drop", 0.2f), new Dense("fc", TinyProblem.Classes, 0.05f, 0f),
-    ]);
-
     [Fact]
     public void ResumingFromTheFileGivesTheSameWeightsAsAnUninterruptedRun()
     {
@@ -25,7 +19,7 @@ public sealed class TrainingCheckpointTests
         var options = TinyProblem.Options(epochs: 4);
         var statistics = DatasetStatistics.Compute(train);
         var transform = TinyProblem.Transform(options, train);
-        var network = TinyNetwork();
+        var network = TinyProblem.Network();
         var model = NetworkModel.Of(network);
         var init = network.Init(RandomKeys.Initialisation(RandomKeys.Root(options.Seed)));
 
@@ -59,7 +53,7 @@ public sealed class TrainingCheckpointTests
     public void AModelOnlyCheckpointIsRejectedClearly()
     {
         using var dir = new TempDirectory();
-        var network = TinyNetwork();
+        var network = TinyProblem.Network();
         Checkpoint.Save(dir.File("model.ckpt"), network, network.Init(RandomKey.FromSeed(1)));
         var e = Assert.Throws<CheckpointFormatException>(() => TrainingCheckpoint.Load(dir.File("model.ckpt")));
         Assert.Contains("train.", e.Message);
@@ -69,7 +63,7 @@ public sealed class TrainingCheckpointTests
     public void TheCallersMetadataTravelsWithTheRunAndReservedKeysAreRefused()
     {
         using var dir = new TempDirectory();
-        var network = TinyNetwork();
+        var network = TinyProblem.Network();
         var options = TinyProblem.Options(epochs: 1);
         var train = TinyProblem.Data(8, seed: 1);
         var state = TrainingState.Start(network.Init(RandomKey.FromSeed(1)), options);
@@ -86,7 +80,7 @@ public sealed class TrainingCheckpointTests
     public void ClassNamesThatDisagreeWithTheOutputsAreAMalformedCheckpoint()
     {
         using var dir = new TempDirectory();
-        var network = TinyNetwork();
+        var network = TinyProblem.Network();
         var options = TinyProblem.Options(epochs: 1);
         var train = TinyProblem.Data(8, seed: 1);
         var state = TrainingState.Start(network.Init(RandomKey.FromSeed(1)), options);
