@@ -26,7 +26,7 @@ public static class BatchBuilder
         var labels = new int[indices.Length];
         for (int i = 0; i < indices.Length; i++)
         {
-            labels[i] = dataset.Label(indices[i]);
+            labels[i] = LabelOf(dataset, indices[i]);
             var key = epochKey.Fold((ulong)((long)batchIndex * batchSize + firstPosition + i));
             dataset.ReadTraining(indices[i], key, examples.AsSpan(i * n, n));
         }
@@ -46,9 +46,19 @@ public static class BatchBuilder
         var labels = new int[indices.Length];
         for (int i = 0; i < indices.Length; i++)
         {
-            labels[i] = dataset.Label(indices[i]);
+            labels[i] = LabelOf(dataset, indices[i]);
             dataset.ReadViews(indices[i], examples.AsSpan(i * n, n));
         }
         return new Batch(batchIndex, examples, labels, views, dataset.ExampleShape);
+    }
+
+    /// <summary>The label of example <paramref name="index"/>, checked against the data set's classes (a custom data set
+    /// that returns another number is named here, not deep inside the loss).</summary>
+    private static int LabelOf(IDataset dataset, int index)
+    {
+        int label = dataset.Label(index);
+        if ((uint)label >= (uint)dataset.ClassNames.Count)
+            throw new InvalidDataException($"Example {index} of the {dataset.GetType().Name} has label {label}, outside its {dataset.ClassNames.Count} classes [0, {dataset.ClassNames.Count}).");
+        return label;
     }
 }

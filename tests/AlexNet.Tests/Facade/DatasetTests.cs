@@ -215,6 +215,30 @@ public sealed class DatasetTests
         Assert.Throws<ArgumentOutOfRangeException>(() => data.Read(2, one));
     }
 
+    [Fact]
+    public void ALabelOutsideTheClassesIsNamedWithItsExample()
+    {
+        var data = new DatasetSubset(Clusters(6, seed: 1), [0, 1, 2]);
+        var wrong = new WrongLabel(data);
+        var e = Assert.Throws<InvalidDataException>(() => BatchBuilder.Training(wrong, [0, 1, 2], 0, 3, RandomKey.FromSeed(1)));
+        Assert.Contains("Example 2 of the WrongLabel has label 3, outside its 3 classes", e.Message);
+        Assert.Throws<InvalidDataException>(() => BatchBuilder.Evaluation(wrong, [2], 0));
+    }
+
+    /// <summary>Gives example 2 the label 3 of a 3-class set.</summary>
+    private sealed class WrongLabel(IDataset inner) : IDataset
+    {
+        public int Count => inner.Count;
+
+        public Shape ExampleShape => inner.ExampleShape;
+
+        public IReadOnlyList<string> ClassNames => inner.ClassNames;
+
+        public int Label(int index) => index == 2 ? 3 : inner.Label(index);
+
+        public void Read(int index, Span<float> destination) => inner.Read(index, destination);
+    }
+
     /// <summary>Adds key-drawn noise in training and records every key it was given.</summary>
     private sealed class Jittered(IDataset inner) : IDataset
     {
