@@ -76,7 +76,9 @@ public sealed class Trainer
     /// ranks.</exception>
     public Trainer(ModelFunction model, IImageDataset train, IImageDataset? validation, ImageTransform transform, TrainingOptions options, IBackend backend,
                    ICommunicator? communicator = null)
-        : this(model, Examples(train, transform, false), validation is null ? null : Examples(validation, transform, TenCrop(options)), options, backend, communicator)
+        : this(model, new ImageExamples(train, transform),
+               validation is null ? null : new ImageExamples(validation, transform, (options ?? throw new ArgumentNullException(nameof(options))).TenCropValidation),
+               options ?? throw new ArgumentNullException(nameof(options)), backend, communicator)
     {
     }
 
@@ -161,19 +163,6 @@ public sealed class Trainer
     }
 
     private static string Describe(AugmentationOptions? augmentation) => augmentation?.ToString() ?? "none";
-
-    private static ImageExamples Examples(IImageDataset images, ImageTransform transform, bool tenCrop)
-    {
-        ArgumentNullException.ThrowIfNull(images);
-        ArgumentNullException.ThrowIfNull(transform);
-        return new ImageExamples(images, transform, tenCrop);
-    }
-
-    private static bool TenCrop(TrainingOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return options.TenCropValidation;
-    }
 
     /// <summary>The transform the options' augmentation defines for the training images, with statistics measured on
     /// them when the augmentation needs them and none were given.</summary>
