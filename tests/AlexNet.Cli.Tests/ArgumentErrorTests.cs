@@ -41,6 +41,7 @@ public sealed class ArgumentErrorTests
     [InlineData("train --threads -1", "--threads must be ≥ 0 (0: one per core), got -1")]
     [InlineData("train --mean median", "--mean must be one of image, pixel, none, got 'median'")]
     [InlineData("train --optimizer rmsprop", "--optimizer must be one of sgd, adam, adamw, got 'rmsprop'")]
+    [InlineData("train --schedule step", "--schedule must be one of plateau, cosine, got 'step'")]
     [InlineData("train --preset vgg", "--preset must be one of fashion, cifar, alexnet-small, alexnet, got 'vgg'")]
     [InlineData("summary --preset vgg", "--preset must be one of fashion, cifar, alexnet-small, alexnet, got 'vgg'")]
     [InlineData("train --device cuda:-1", "--device must be cpu, cuda or cuda:N with N ≥ 0, got cuda:-1")]

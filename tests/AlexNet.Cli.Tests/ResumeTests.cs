@@ -49,6 +49,7 @@ public sealed class ResumeTests
     [InlineData("--no-flip", "--no-flip contradicts the run, which did not have it")]
     [InlineData("--mean pixel", "--mean pixel contradicts its image")]
     [InlineData("--optimizer adam", "--optimizer adam contradicts its sgd")]
+    [InlineData("--schedule cosine", "--schedule cosine contradicts its plateau")]
     [InlineData("--momentum 0.5 --patience 4", "--momentum 0.5 contradicts its 0.9", "--patience 4 contradicts its 2")]
     public void RefusesAnOptionThatContradictsTheRun(string options, params string[] fragments)
     {
@@ -57,16 +58,17 @@ public sealed class ResumeTests
             Cli.Fails(2, ["train", "--resume", "-o", run, "-e", "2", .. options.Split(' ')], [.. fragments, "Leave these options out to continue it"]);
     }
 
-    /// <summary>An Adam run records its optimiser and moments, prints them, and resumes with them without being told.</summary>
+    /// <summary>An AdamW run on the cosine schedule records both, prints them, and resumes with them without being told.</summary>
     [Fact]
-    public void AnAdamRunResumesAsAdam()
+    public void AnAdamWCosineRunResumesAsItWasStarted()
     {
-        var (dir, run) = Started("-e", "1", "--minutes", "0", "--optimizer", "adamw", "--lr", "0.001", "--weight-decay", "0.01");
+        var (dir, run) = Started("-e", "1", "--minutes", "0", "--optimizer", "adamw", "--lr", "0.001", "--weight-decay", "0.01", "--schedule", "cosine");
         using (dir)
         {
             var r = Cli.Run("train", "--resume", "-o", run, "-e", "2");
             Assert.True(r.Exit == 0, r.ToString());
             Assert.Contains("optimiser: AdamW batch 10, β₁ 0.9, β₂ 0.999, ε 1E-08, decoupled weight decay 0.01", r.Output);
+            Assert.Contains("lr 0.001 on a cosine to 0 over 2 epochs", r.Output);
             Assert.Contains("epoch 2/2", r.Output);
             Cli.Fails(2, ["train", "--resume", "-o", run, "-e", "3", "--optimizer", "sgd"], ["--optimizer sgd contradicts its adamw"]);
         }

@@ -127,6 +127,7 @@ internal static class TrainCommand
             BatchSize = parse.GetValue(o.BatchSize),
             LearningRate = parse.GetValue(o.LearningRate) ?? ModelPresets.LearningRate(presetName),
             Optimizer = TrainOptions.OptimizerOf(parse.GetValue(o.Optimizer)!),
+            Schedule = TrainOptions.ScheduleOf(parse.GetValue(o.Schedule)!),
             Momentum = parse.GetValue(o.Momentum),
             WeightDecay = parse.GetValue(o.WeightDecay),
             Patience = parse.GetValue(o.Patience) ?? ModelPresets.Patience(presetName),
@@ -283,7 +284,10 @@ internal static class TrainCommand
             OptimizerKind.SgdMomentum => $"SGD batch {o.BatchSize}, momentum {o.Momentum}, weight decay {o.WeightDecay}",
             var adam => $"{adam} batch {o.BatchSize}, β₁ {o.Beta1}, β₂ {o.Beta2}, ε {o.Epsilon}, {(adam == OptimizerKind.AdamW ? "decoupled " : "")}weight decay {o.WeightDecay}",
         };
-        output.WriteLine($"optimiser: {optimiser}, lr {o.LearningRate} ÷ {o.DropFactor} after {Plural(o.Patience, "epoch", "epochs")} without improvement (at most {Plural(o.MaxDrops, "drop", "drops")}{(o.TimeBudget is not null && o.FinalDropEpochs > 0 ? $"; once when only {Plural(o.FinalDropEpochs, "epoch fits", "epochs fit")} the budget" : "")}), {Plural(steps, "step", "steps")} per epoch");
+        string schedule = o.Schedule == LearningRateSchedule.Cosine
+            ? $"lr {o.LearningRate} on a cosine to 0 over {Plural(o.Epochs, "epoch", "epochs")}"
+            : $"lr {o.LearningRate} ÷ {o.DropFactor} after {Plural(o.Patience, "epoch", "epochs")} without improvement (at most {Plural(o.MaxDrops, "drop", "drops")}{(o.TimeBudget is not null && o.FinalDropEpochs > 0 ? $"; once when only {Plural(o.FinalDropEpochs, "epoch fits", "epochs fit")} the budget" : "")})";
+        output.WriteLine($"optimiser: {optimiser}, {schedule}, {Plural(steps, "step", "steps")} per epoch");
         output.WriteLine($"limits: {Plural(o.Epochs, "epoch", "epochs")}{(o.TimeBudget is { } t ? $", {Format.General(t.TotalMinutes)} minutes" : "")}; seed {o.Seed}; device {device}; output {folder}");
     }
 }

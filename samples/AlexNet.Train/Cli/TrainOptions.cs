@@ -46,6 +46,9 @@ internal sealed class TrainOptions
     public Option<float> WeightDecay { get; } = new Option<float>("--weight-decay") { Description = "Weight decay (an L2 penalty for sgd and adam, decoupled for adamw, where 0.01 is usual)", DefaultValueFactory = _ => 5e-4f }
         .Require(v => float.IsFinite(v) && v >= 0, "a finite number ≥ 0");
 
+    /// <summary><c>--schedule</c>.</summary>
+    public Option<string> Schedule { get; } = ScheduleOption();
+
     /// <summary><c>--patience</c>.</summary>
     public Option<int?> Patience { get; } = new Option<int?>("--patience") { Description = "Epochs without a new best validation error before the learning rate is divided by 10 (default 2; 3 for the cifar preset)" }.AtLeast(1);
 
@@ -110,7 +113,7 @@ internal sealed class TrainOptions
     /// <summary>Every option, in the order the help lists them.</summary>
     public IReadOnlyList<Option> All =>
     [
-        Data, FashionDirectory, Preset, Towers, Epochs, Minutes, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Patience, FinalDrop, RawPixels,
+        Data, FashionDirectory, Preset, Towers, Epochs, Minutes, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Schedule, Patience, FinalDrop, RawPixels,
         MaxDrops, Seed, Device, Threads, Output, Resume, Validation, Workers, Padding, NoFlip, NoCrop, Rotate, Pca, Mean, TenCropValidation,
         TenCropTest, Limit,
     ];
@@ -137,6 +140,23 @@ internal sealed class TrainOptions
 
     /// <summary>The <c>--optimizer</c> value that names an optimiser.</summary>
     public static string OptimizerName(OptimizerKind kind) => kind switch { OptimizerKind.Adam => "adam", OptimizerKind.AdamW => "adamw", _ => "sgd" };
+
+    /// <summary>The schedule a <c>--schedule</c> value names.</summary>
+    public static LearningRateSchedule ScheduleOf(string value) => value == "cosine" ? LearningRateSchedule.Cosine : LearningRateSchedule.Plateau;
+
+    /// <summary>The <c>--schedule</c> value that names a schedule.</summary>
+    public static string ScheduleName(LearningRateSchedule schedule) => schedule == LearningRateSchedule.Cosine ? "cosine" : "plateau";
+
+    private static Option<string> ScheduleOption()
+    {
+        var schedule = new Option<string>("--schedule")
+        {
+            Description = "plateau: the paper's drops on validation plateaus; cosine: decay to 0 over --epochs (give the epochs that fit --minutes)",
+            DefaultValueFactory = _ => "plateau",
+        };
+        schedule.AcceptOnlyFromAmong("plateau", "cosine");
+        return schedule;
+    }
 
     private static Option<string> OptimizerOption()
     {

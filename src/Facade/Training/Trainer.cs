@@ -215,14 +215,15 @@ public sealed class Trainer
             var (trainLoss, trainError, imagesPerSecond, completed) = TrainEpoch(optimizer, epoch, start.Key, schedule.LearningRate, observer, cancellation);
             if (!completed) break;
             var validation = Validate(optimizer.Parameters, observer);
-            float rate = schedule.LearningRate;
-            // Without a validation set the plateau is one of the training loss (the only measure the run has).
-            var decision = schedule.Observe(validation?.Top1Error ?? trainLoss);
+            float rate = ScheduledRate(schedule.LearningRate, (long)epoch * StepsPerEpoch);
+            // Without a validation set the plateau is one of the training loss (the only measure the run has). The
+            // cosine schedule takes no decision: its rate is a function of the step, and its run ends with its epochs.
+            var decision = Cosine ? ScheduleDecision.Continue : schedule.Observe(validation?.Top1Error ?? trainLoss);
             finished = decision == ScheduleDecision.Stop;
             epoch++;
             lastEpochSeconds = Agreement.FromRoot(_communicator, clock.Elapsed.TotalSeconds); // every rank decides on rank 0's time
             elapsed += lastEpochSeconds;
-            if (decision == ScheduleDecision.Continue && FinalPhaseStarts(epoch, elapsed, lastEpochSeconds, schedule) && schedule.ForceDrop())
+            if (decision == ScheduleDecision.Continue && !Cosine && FinalPhaseStarts(epoch, elapsed, lastEpochSeconds, schedule) && schedule.ForceDrop())
                 decision = ScheduleDecision.Dropped;
             var record = new EpochRecord(epoch, rate, trainLoss, trainError, validation?.Loss ?? double.NaN, validation?.Top1Error ?? double.NaN,
                                          validation?.Top5Error ?? double.NaN, imagesPerSecond, lastEpochSeconds, elapsed, decision);
@@ -277,7 +278,7 @@ public sealed class Trainer
         var order = EpochPlan.Permutation(_train.Count, RandomKeys.Order(root, epoch));
         var batches = EpochPlan.Batches(order, batchSize, dropLast: true);
         var augmentationKey = RandomKeys.Augmentation(root, epoch);
-        observer?.EpochStarted(epoch + 1, batches.Length, learningRate);
+        observer?.EpochStarted(epoch + 1, batches.Length, ScheduledRate(learningRate, (long)epoch * batches.Length));
         using var prefetch = new Prefetcher<Batch>(batches.Length,
             b => BatchBuilder.Training(_train, DataParallel.Slice(batches[b], rank, ranks), b, batchSize, augmentationKey,
                                        DataParallel.Share(batchSize, rank, ranks).Start),
@@ -290,7 +291,8 @@ public sealed class Trainer
             if (Agreement.Any(_communicator, cancellation.IsCancellationRequested)) return (0, 0, 0, false);
             var batch = prefetch.Take();
             var dropoutKey = ranks == 1 ? RandomKeys.Dropout(root, epoch, b) : RandomKeys.Dropout(root, epoch, b).Fold((ulong)rank);
-            float rate = WarmedUp(learningRate, (long)epoch * batches.Length + b);
+            long step = (long)epoch * batches.Length + b;
+            float rate = WarmedUp(ScheduledRate(learningRate, step), step);
             var (loss, hits) = Step(optimizer, batch, dropoutKey, rate);
             if (!float.IsFinite(loss)) throw new TrainingDivergedException(epoch + 1, b + 1, loss, rate);
             lossSum += loss;
@@ -301,6 +303,18 @@ public sealed class Trainer
                                                        TimeSpan.FromSeconds((batches.Length - b - 1) * batchSize / speed), rate));
         }
         return (lossSum / batches.Length, 1 - (double)correct / seen, seen / clock.Elapsed.TotalSeconds, true);
+    }
+
+    private bool Cosine => _options.Schedule == LearningRateSchedule.Cosine;
+
+    /// <summary>The schedule's rate at the run's step <paramref name="step"/> (0-based, over all epochs), before the
+    /// warm-up: the plateau schedule's current rate, or that rate on the cosine curve over the run's
+    /// <see cref="TrainingOptions.Epochs"/>.</summary>
+    private float ScheduledRate(float rate, long step)
+    {
+        if (!Cosine) return rate;
+        long total = (long)_options.Epochs * StepsPerEpoch;
+        return (float)(rate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, total) / total)));
     }
 
     /// <summary>The rate of the run's step <paramref name="step"/> (0-based, over all epochs): the schedule's rate, scaled

@@ -65,6 +65,11 @@ public sealed record TrainingOptions
     /// <summary>Adam's ε, added to √v̂ (Adam and AdamW only).</summary>
     public float Epsilon { get; init; } = 1e-8f;
 
+    /// <summary>How the rate changes over the run: the paper's plateau drops (the default) or cosine decay over
+    /// <see cref="Epochs"/> (which then should be what fits a <see cref="TimeBudget"/>: a budget that ends the run early
+    /// cuts the curve before its low-rate end).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Plateau;
+
     /// <summary>Epochs without a new lowest validation error (the lowest training loss in a run without a validation
     /// set) before the rate is divided.</summary>
     public int Patience { get; init; } = 2;
@@ -105,6 +110,7 @@ public sealed record TrainingOptions
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new ArgumentException($"Learning rate must be finite and > 0, got {LearningRate}.");
         if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentException($"Momentum must be in [0, 1), got {Momentum}.");
         if (!(WeightDecay >= 0) || !float.IsFinite(WeightDecay)) throw new ArgumentException($"Weight decay must be finite and ≥ 0, got {WeightDecay}.");
+        if (!Enum.IsDefined(Schedule)) throw new ArgumentException($"Schedule {(int)Schedule} is not one of {string.Join(", ", Enum.GetNames<LearningRateSchedule>())}.");
         if (!Enum.IsDefined(Optimizer)) throw new ArgumentException($"Optimizer {(int)Optimizer} is not one of {string.Join(", ", Enum.GetNames<OptimizerKind>())}.");
         if (!(Beta1 >= 0 && Beta1 < 1)) throw new ArgumentException($"β₁ must be in [0, 1), got {Beta1}.");
         if (!(Beta2 >= 0 && Beta2 < 1)) throw new ArgumentException($"β₂ must be in [0, 1), got {Beta2}.");

@@ -59,6 +59,38 @@ public sealed class TrainerTests
         Assert.Throws<ArgumentException>(() => (options with { WarmupSteps = -1 }).Validate());
     }
 
+    /// <summary>The cosine schedule: step s of S trains at ε·½(1 + cos(π·s/S)) times the warm-up, no plateau ever drops
+    /// the rate or ends the run (the validation set here is pure noise), and a run resumed mid-way continues the curve.</summary>
+    [Fact]
+    public void TheCosineScheduleFollowsItsCurveOverTheRunAndAcrossAResume()
+    {
+        var train = TinyProblem.Data(96, seed: 1);
+        var noise = TinyProblem.Data(24, seed: 9);
+        var options = TinyProblem.Options(epochs: 4) with { Schedule = LearningRateSchedule.Cosine, WarmupSteps = 3, Patience = 1, MaxDrops = 0 };
+        var transform = TinyProblem.Transform(options, train);
+        using var init = TinyProblem.Init(RandomKey.FromSeed(3));
+        const int steps = 4 * 96 / 16;
+        float rate = options.LearningRate;
+        var expected = Enumerable.Range(0, steps)
+            .Select(s => (float)(rate * 0.5 * (1 + Math.Cos(Math.PI * s / steps))) * (s < 3 ? (float)((s + 1.0) / 3) : 1f)).ToArray();
+        var whole = new Recorder();
+        using var end = new Trainer(TinyProblem.Model, train, noise, transform, options, CpuBackend.Default).Run(TrainingState.Start(init, options), whole);
+        Assert.Equal(expected, whole.Rates);
+        Assert.Equal(4, end.EpochsDone);
+        Assert.All(whole.Epochs, e => Assert.Equal(ScheduleDecision.Continue, e.Decision));
+        Assert.Equal(Enumerable.Range(0, 4).Select(e => (float)(rate * 0.5 * (1 + Math.Cos(Math.PI * e / 4)))), whole.Epochs.Select(e => e.LearningRate));
+        Assert.True(expected[^1] < rate * 0.01f);
+
+        var first = new Recorder();
+        using var half = new Trainer(TinyProblem.Model, train, noise, transform, options with { Epochs = 2 }, CpuBackend.Default)
+            .Run(TrainingState.Start(init, options), first);
+        var rest = new Recorder();
+        using var resumed = new Trainer(TinyProblem.Model, train, noise, transform, options, CpuBackend.Default).Run(half, rest);
+        // The first half ran as a 2-epoch curve; the resumed half continues the 4-epoch curve from step 12.
+        Assert.Equal(expected[12..], rest.Rates);
+        Assert.Throws<ArgumentException>(() => (options with { Schedule = (LearningRateSchedule)5 }).Validate());
+    }
+
     /// <summary>A batch reaches the device as one upload of its assembled pixels (and one of its labels): never image
     /// by image, whatever the device.</summary>
     [Fact]
