@@ -102,8 +102,8 @@ internal static class GuideSnippets
             Epochs = 1, BatchSize = 50, LearningRate = 0.05f,
         };
         var trainer = new Trainer(NetworkModel.Of(net), train, validation: null, options, CpuBackend.Default);
-        var start = TrainingState.Start(net.Init(RandomKey.FromSeed(1)), options);
-        var end = trainer.Run(start, new ConsoleProgress());   // one line per epoch on the console
+        using var start = TrainingState.Start(net.Init(RandomKey.FromSeed(1)), options);   // disposing releases its tensors
+        using var end = trainer.Run(start, new ConsoleProgress());   // one line per epoch on the console
         TrainingCheckpoint.Save(path, new TrainingRun(net, end, options, DatasetStatistics.Compute(train), train.ClassNames));
 
         using var model = TrainedModel.Load(path);           // the weights with the run's preprocessing
@@ -112,7 +112,6 @@ internal static class GuideSnippets
         var prediction = model.PredictPixels(pixels);        // or model.Predict("boot.png")
         Console.WriteLine($"{prediction.ClassName} ({prediction.Probability:P1})");
         // end
-        end.Dispose();
         return prediction;
     }
 
@@ -122,11 +121,11 @@ internal static class GuideSnippets
         var net = Net.Input(2).Dense("hidden", 32).Relu().Dense("out", 2).Build();
         var options = new TrainingOptions { Epochs = 20, BatchSize = 32, LearningRate = 0.05f };   // no Augmentation: not images
         var trainer = new Trainer(NetworkModel.Of(net), train, validation, options, CpuBackend.Default);
-        var end = trainer.Run(TrainingState.Start(net.Init(RandomKey.FromSeed(1)), options));
+        using var start = TrainingState.Start(net.Init(RandomKey.FromSeed(1)), options);
+        using var end = trainer.Run(start);
         var result = Evaluator.Evaluate(NetworkModel.Of(net), end.Parameters, test, batchSize: 256, CpuBackend.Default);
         Console.WriteLine($"test error {result.Top1Error:P1}");
         // end
-        end.Dispose();
         return result;
     }
 
