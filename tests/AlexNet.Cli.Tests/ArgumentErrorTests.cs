@@ -42,6 +42,7 @@ public sealed class ArgumentErrorTests
     [InlineData("train --mean median", "--mean must be one of image, pixel, none, got 'median'")]
     [InlineData("train --optimizer rmsprop", "--optimizer must be one of sgd, adam, adamw, got 'rmsprop'")]
     [InlineData("train --schedule step", "--schedule must be one of plateau, cosine, got 'step'")]
+    [InlineData("train --label-smoothing 1", "--label-smoothing must be in [0, 1)")]
     [InlineData("train --preset vgg", "--preset must be one of fashion, cifar, alexnet-small, alexnet, got 'vgg'")]
     [InlineData("summary --preset vgg", "--preset must be one of fashion, cifar, alexnet-small, alexnet, got 'vgg'")]
     [InlineData("train --device cuda:-1", "--device must be cpu, cuda or cuda:N with N ≥ 0, got cuda:-1")]

@@ -50,6 +50,7 @@ public sealed class ResumeTests
     [InlineData("--mean pixel", "--mean pixel contradicts its image")]
     [InlineData("--optimizer adam", "--optimizer adam contradicts its sgd")]
     [InlineData("--schedule cosine", "--schedule cosine contradicts its plateau")]
+    [InlineData("--label-smoothing 0.1", "--label-smoothing 0.1 contradicts its 0")]
     [InlineData("--momentum 0.5 --patience 4", "--momentum 0.5 contradicts its 0.9", "--patience 4 contradicts its 2")]
     public void RefusesAnOptionThatContradictsTheRun(string options, params string[] fragments)
     {

@@ -61,6 +61,7 @@ internal static class ResumeSettings
         Check(o.LearningRate, parse.GetValue(o.LearningRate), (float?)saved.LearningRate);
         Check(o.Optimizer, parse.GetValue(o.Optimizer), TrainOptions.OptimizerName(saved.Optimizer));
         Check(o.Schedule, parse.GetValue(o.Schedule), TrainOptions.ScheduleName(saved.Schedule));
+        Check(o.LabelSmoothing, parse.GetValue(o.LabelSmoothing), saved.LabelSmoothing);
         Check(o.Momentum, parse.GetValue(o.Momentum), saved.Momentum);
         Check(o.WeightDecay, parse.GetValue(o.WeightDecay), saved.WeightDecay);
         Check(o.Patience, parse.GetValue(o.Patience), (int?)saved.Patience);

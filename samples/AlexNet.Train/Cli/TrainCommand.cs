@@ -128,6 +128,7 @@ internal static class TrainCommand
             LearningRate = parse.GetValue(o.LearningRate) ?? ModelPresets.LearningRate(presetName),
             Optimizer = TrainOptions.OptimizerOf(parse.GetValue(o.Optimizer)!),
             Schedule = TrainOptions.ScheduleOf(parse.GetValue(o.Schedule)!),
+            LabelSmoothing = parse.GetValue(o.LabelSmoothing),
             Momentum = parse.GetValue(o.Momentum),
             WeightDecay = parse.GetValue(o.WeightDecay),
             Patience = parse.GetValue(o.Patience) ?? ModelPresets.Patience(presetName),
@@ -287,7 +288,7 @@ internal static class TrainCommand
         string schedule = o.Schedule == LearningRateSchedule.Cosine
             ? $"lr {o.LearningRate} on a cosine to 0 over {Plural(o.Epochs, "epoch", "epochs")}"
             : $"lr {o.LearningRate} ÷ {o.DropFactor} after {Plural(o.Patience, "epoch", "epochs")} without improvement (at most {Plural(o.MaxDrops, "drop", "drops")}{(o.TimeBudget is not null && o.FinalDropEpochs > 0 ? $"; once when only {Plural(o.FinalDropEpochs, "epoch fits", "epochs fit")} the budget" : "")})";
-        output.WriteLine($"optimiser: {optimiser}, {schedule}, {Plural(steps, "step", "steps")} per epoch");
+        output.WriteLine($"optimiser: {optimiser}, {schedule}, {Plural(steps, "step", "steps")} per epoch{(o.LabelSmoothing > 0 ? $"; label smoothing {o.LabelSmoothing}" : "")}");
         output.WriteLine($"limits: {Plural(o.Epochs, "epoch", "epochs")}{(o.TimeBudget is { } t ? $", {Format.General(t.TotalMinutes)} minutes" : "")}; seed {o.Seed}; device {device}; output {folder}");
     }
 }

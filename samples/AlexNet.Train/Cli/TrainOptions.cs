@@ -46,6 +46,13 @@ internal sealed class TrainOptions
     public Option<float> WeightDecay { get; } = new Option<float>("--weight-decay") { Description = "Weight decay (an L2 penalty for sgd and adam, decoupled for adamw, where 0.01 is usual)", DefaultValueFactory = _ => 5e-4f }
         .Require(v => float.IsFinite(v) && v >= 0, "a finite number ≥ 0");
 
+    /// <summary><c>--label-smoothing</c>.</summary>
+    public Option<float> LabelSmoothing { get; } = new Option<float>("--label-smoothing")
+    {
+        Description = "Label smoothing ε: the training target puts 1 − ε on the label and ε/classes on every class (0: the paper's plain cross-entropy)",
+        DefaultValueFactory = _ => 0f,
+    }.Require(v => v >= 0 && v < 1, "in [0, 1)");
+
     /// <summary><c>--schedule</c>.</summary>
     public Option<string> Schedule { get; } = ScheduleOption();
 
@@ -113,7 +120,7 @@ internal sealed class TrainOptions
     /// <summary>Every option, in the order the help lists them.</summary>
     public IReadOnlyList<Option> All =>
     [
-        Data, FashionDirectory, Preset, Towers, Epochs, Minutes, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Schedule, Patience, FinalDrop, RawPixels,
+        Data, FashionDirectory, Preset, Towers, Epochs, Minutes, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, LabelSmoothing, Schedule, Patience, FinalDrop, RawPixels,
         MaxDrops, Seed, Device, Threads, Output, Resume, Validation, Workers, Padding, NoFlip, NoCrop, Rotate, Pca, Mean, TenCropValidation,
         TenCropTest, Limit,
     ];

@@ -35,6 +35,29 @@ public static partial class Ops
         return Mean(perExample);
     }
 
+    /// <summary>
+    /// Cross-entropy against labels smoothed towards the uniform distribution (Szegedy et al. 2016, "Rethinking the
+    /// Inception architecture"): row r's target is 1 − ε on its label plus ε/C on every class, so the loss is
+    /// (1 − ε)·CE(x_r, label_r) + ε·mean_c(−log softmax(x_r)_c), averaged over the rows. ε = 0 is
+    /// <see cref="SoftmaxCrossEntropy(Tensor, Tensor)"/>.
+    /// </summary>
+    /// <param name="logits">[N, C].</param>
+    /// <param name="labels">[N] class indices stored as floats (no gradient flows into them).</param>
+    /// <param name="labelSmoothing">ε in [0, 1).</param>
+    /// <exception cref="ArgumentException">Shapes disagree, or ε is outside [0, 1).</exception>
+    public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor labels, float labelSmoothing)
+    {
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1))
+            throw new ArgumentException($"Label smoothing must be in [0, 1), got {labelSmoothing}.", nameof(labelSmoothing));
+        if (labelSmoothing == 0) return SoftmaxCrossEntropy(logits, labels);
+        using var crossEntropy = SoftmaxCrossEntropy(logits, labels);
+        using var logProbabilities = LogSoftmax(logits);
+        using var meanLogProbability = Mean(logProbabilities);
+        using var onLabels = crossEntropy * (1 - labelSmoothing);
+        using var uniform = meanLogProbability * labelSmoothing;
+        return onLabels - uniform;
+    }
+
     /// <summary>Per-row cross-entropy [N] (the fused primitive; <see cref="SoftmaxCrossEntropy(Tensor, Tensor)"/> averages it).</summary>
     /// <remarks>Backward: dlogits[r, c] = dloss[r]·(softmax(x_r)[c] − [c = label_r]).</remarks>
     /// <exception cref="ArgumentException">logits is not [N, C] or labels is not [N].</exception>

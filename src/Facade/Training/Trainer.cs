@@ -332,7 +332,7 @@ public sealed class Trainer
         var (value, correct, gradients) = Autodiff.ValueAndGrad(p =>
         {
             var logits = _model(p, x, true, dropoutKey);
-            return (Ops.SoftmaxCrossEntropy(logits, y), CountCorrect(logits, batch.Labels));
+            return (Ops.SoftmaxCrossEntropy(logits, y, _options.LabelSmoothing), CountCorrect(logits, batch.Labels));
         }, optimizer.Parameters);
         float loss;
         using (value) loss = value.Item();

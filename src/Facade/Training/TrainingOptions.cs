@@ -56,6 +56,11 @@ public sealed record TrainingOptions
     /// for AdamW, where values near 0.01 are usual.</summary>
     public float WeightDecay { get; init; } = 5e-4f;
 
+    /// <summary>Label smoothing ε in [0, 1): the training loss's target puts 1 − ε on the label and ε/C on every
+    /// class (<see cref="AlexNet.Autograd.Ops.SoftmaxCrossEntropy(AlexNet.Autograd.Tensor, AlexNet.Autograd.Tensor, float)"/>);
+    /// 0, the paper's plain cross-entropy, by default. Validation and test losses stay plain.</summary>
+    public float LabelSmoothing { get; init; }
+
     /// <summary>Adam's β₁, the first moment's decay (Adam and AdamW only).</summary>
     public float Beta1 { get; init; } = 0.9f;
 
@@ -112,6 +117,7 @@ public sealed record TrainingOptions
         if (!(WeightDecay >= 0) || !float.IsFinite(WeightDecay)) throw new ArgumentException($"Weight decay must be finite and ≥ 0, got {WeightDecay}.");
         if (!Enum.IsDefined(Schedule)) throw new ArgumentException($"Schedule {(int)Schedule} is not one of {string.Join(", ", Enum.GetNames<LearningRateSchedule>())}.");
         if (!Enum.IsDefined(Optimizer)) throw new ArgumentException($"Optimizer {(int)Optimizer} is not one of {string.Join(", ", Enum.GetNames<OptimizerKind>())}.");
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw new ArgumentException($"Label smoothing must be in [0, 1), got {LabelSmoothing}.");
         if (!(Beta1 >= 0 && Beta1 < 1)) throw new ArgumentException($"β₁ must be in [0, 1), got {Beta1}.");
         if (!(Beta2 >= 0 && Beta2 < 1)) throw new ArgumentException($"β₂ must be in [0, 1), got {Beta2}.");
         if (!(Epsilon > 0) || !float.IsFinite(Epsilon)) throw new ArgumentException($"ε must be finite and > 0, got {Epsilon}.");

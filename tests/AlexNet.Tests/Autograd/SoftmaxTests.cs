@@ -49,7 +49,7 @@ public sealed class SoftmaxTests
         from n in Gen.Choose(1, 5)
         from c in Gen.Choose(1, 7)
         from labels in Gen.ArrayOf(Gen.Choose(0, c - 1), n)
-        from variant in Gen.Elements("int labels", "tensor labels", "per example")
+        from variant in Gen.Elements("int labels", "tensor labels", "per example", "smoothed 0.1", "smoothed 0.35")
         from seed in Values.Seed
         select new CrossEntropyCase(n, c, labels, variant, seed);
 
@@ -62,13 +62,45 @@ public sealed class SoftmaxTests
         {
             "int labels" => t => Ops.SoftmaxCrossEntropy(t[0], c.Labels),
             "tensor labels" => t => Ops.SoftmaxCrossEntropy(t[0], labelTensor),
-            _ => t => Ops.SoftmaxCrossEntropyPerExample(t[0], labelTensor),
+            "per example" => t => Ops.SoftmaxCrossEntropyPerExample(t[0], labelTensor),
+            _ => t => Ops.SoftmaxCrossEntropy(t[0], labelTensor, Smoothing(c.Variant)),
         };
-        Func<Nd[], Nd> reference = c.Variant == "per example"
-            ? t => Reference.CrossEntropyPerExample(t[0], c.Labels)
-            : t => Reference.CrossEntropyMean(t[0], c.Labels);
+        Func<Nd[], Nd> reference = c.Variant switch
+        {
+            "per example" => t => Reference.CrossEntropyPerExample(t[0], c.Labels),
+            var v when v.StartsWith("smoothed", StringComparison.Ordinal) => t => SmoothedCrossEntropy(t[0], c.Labels, Smoothing(v)),
+            _ => t => Reference.CrossEntropyMean(t[0], c.Labels),
+        };
         GradCheck.Op(c.ToString(), [new Arg(Values.Uniform(c.Seed, c.N * c.C, -4, 4), [c.N, c.C])], op, reference, c.Seed);
     });
+
+    private static float Smoothing(string variant) => float.Parse(variant["smoothed ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The smoothed loss in float64 from its definition: the mean over rows of −Σ_c q_c·log p_c with
+    /// q = (1 − ε)·onehot(label) + ε/C.</summary>
+    private static Nd SmoothedCrossEntropy(Nd logits, int[] labels, double epsilon)
+    {
+        var logp = Reference.Softmax(logits, log: true);
+        int n = logits.Shape[0], classes = logits.Shape[1];
+        double total = 0;
+        for (int r = 0; r < n; r++)
+            for (int k = 0; k < classes; k++)
+                total -= ((k == labels[r] ? 1 - epsilon : 0) + epsilon / classes) * logp[r, k];
+        return new Nd([], [total / n]);
+    }
+
+    [Fact]
+    public void LabelSmoothingOfZeroIsThePlainLossAndOutsideZeroToOneIsRefused()
+    {
+        using var x = Tensor.FromArray([1f, 2f, 0.5f, -1f, 0f, 3f], new Shape(2, 3));
+        using var y = Tensor.FromArray([2f, 0f], new Shape(2));
+        using var plain = Ops.SoftmaxCrossEntropy(x, y);
+        using var zero = Ops.SoftmaxCrossEntropy(x, y, 0f);
+        Assert.Equal(plain.Item(), zero.Item());
+        Assert.Contains("Label smoothing must be in [0, 1), got 1", Assert.Throws<ArgumentException>(() => Ops.SoftmaxCrossEntropy(x, y, 1f)).Message);
+        Assert.Throws<ArgumentException>(() => Ops.SoftmaxCrossEntropy(x, y, float.NaN));
+        Assert.Throws<ArgumentException>(() => Ops.SoftmaxCrossEntropy(x, y, -0.1f));
+    }
 
     [Fact]
     public void CrossEntropyIsFiniteForLogitsOfTenThousand()

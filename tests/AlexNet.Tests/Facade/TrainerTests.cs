@@ -12,8 +12,13 @@ public sealed class TrainerTests
         public List<EpochRecord> Epochs { get; } = [];
         public int Steps => Rates.Count;
         public List<float> Rates { get; } = [];
+        public List<double> Losses { get; } = [];
         public void EpochStarted(int epoch, int batches, float learningRate) { }
-        public void BatchCompleted(BatchProgress progress) => Rates.Add(progress.LearningRate);
+        public void BatchCompleted(BatchProgress progress)
+        {
+            Rates.Add(progress.LearningRate);
+            Losses.Add(progress.Loss);
+        }
         public void ValidationProgress(int done, int total) { }
         public void EpochCompleted(EpochRecord record, TrainingState state) => Epochs.Add(record);
     }
@@ -89,6 +94,33 @@ public sealed class TrainerTests
         // The first half ran as a 2-epoch curve; the resumed half continues the 4-epoch curve from step 12.
         Assert.Equal(expected[12..], rest.Rates);
         Assert.Throws<ArgumentException>(() => (options with { Schedule = (LearningRateSchedule)5 }).Validate());
+    }
+
+    /// <summary>With label smoothing the trainer minimises the smoothed loss: its first step's loss is the smoothed
+    /// cross-entropy of the logits that step computed (all labels 0 here, so they are known).</summary>
+    [Fact]
+    public void TheTrainingLossIsTheSmoothedCrossEntropy()
+    {
+        var all = TinyProblem.Data(96, seed: 5);
+        var train = new ImageDatasetSubset(all, [.. Enumerable.Range(0, all.Count).Where(i => all.Label(i) == 0)]);
+        var options = TinyProblem.Options(epochs: 1) with { LabelSmoothing = 0.3f };
+        float[]? firstLogits = null;
+        Tensor Model(TensorMap p, Tensor x, bool training, RandomKey key)
+        {
+            var logits = TinyProblem.Model(p, x, training, key);
+            firstLogits ??= logits.ToArray();
+            return logits;
+        }
+        var recorder = new Recorder();
+        using var init = TinyProblem.Init(RandomKey.FromSeed(2));
+        using var end = new Trainer(Model, train, null, options, CpuBackend.Default).Run(TrainingState.Start(init, options), recorder);
+        using var logits = Tensor.FromArray(firstLogits!, new Shape(options.BatchSize, TinyProblem.Classes));
+        using var zeros = Tensor.Zeros(new Shape(options.BatchSize));
+        using var smoothed = Ops.SoftmaxCrossEntropy(logits, zeros, 0.3f);
+        using var plain = Ops.SoftmaxCrossEntropy(logits, zeros);
+        Assert.Equal(smoothed.Item(), recorder.Losses[0], 6);
+        Assert.NotEqual(plain.Item(), (float)recorder.Losses[0]);
+        Assert.Throws<ArgumentException>(() => (options with { LabelSmoothing = 1f }).Validate());
     }
 
     /// <summary>A batch reaches the device as one upload of its assembled pixels (and one of its labels): never image
