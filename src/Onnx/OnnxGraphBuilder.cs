@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using AlexNet.Autograd;
+using AlexNet.Layers;
 using Google.Protobuf;
 using Onnx;
 
@@ -246,24 +247,7 @@ internal sealed partial class OnnxGraphBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var model = Build();
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                model.WriteTo(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+        AtomicFile.Write(path, model.WriteTo);
     }
 
     private TensorProto InitializerProto(string name, TensorProto.Types.DataType type, int length, IReadOnlyList<int> dims)

@@ -1,3 +1,4 @@
+using AlexNet.Tests.Shared;
 using Xunit;
 
 namespace AlexNet.Cli.Tests;
@@ -39,7 +40,7 @@ public sealed class DataErrorTests
     {
         using var dir = new TempFolder();
         TinyData.Fashion(dir["fm"]);
-        TinyData.WriteGzip(dir["fm/train-labels-idx1-ubyte.gz"], TinyData.Idx(0x801, [39], new byte[39]));
+        IdxBytes.WriteGzip(dir["fm/train-labels-idx1-ubyte.gz"], IdxBytes.Idx(0x801, [39], new byte[39]));
         Cli.Fails(1, Train(dir["fm"], "-o", dir["run"]), "holds 40 images but", "holds 39 labels");
     }
 
@@ -49,9 +50,9 @@ public sealed class DataErrorTests
         using var dir = new TempFolder();
         TinyData.Fashion(dir["fm"]);
         // 300,000 images declared (235 MB), 40 present; the labels agree with the header, so only the file size can tell.
-        var header = TinyData.Idx(0x803, [300_000, 28, 28], TinyData.Pixels([.. Enumerable.Range(0, 40).Select(i => i % 10)], 1));
-        TinyData.WriteGzip(dir["fm/train-images-idx3-ubyte.gz"], header);
-        TinyData.WriteGzip(dir["fm/train-labels-idx1-ubyte.gz"], TinyData.Idx(0x801, [300_000], new byte[300_000]));
+        var header = IdxBytes.Idx(0x803, [300_000, 28, 28], TinyData.Pixels([.. Enumerable.Range(0, 40).Select(i => i % 10)], 1));
+        IdxBytes.WriteGzip(dir["fm/train-images-idx3-ubyte.gz"], header);
+        IdxBytes.WriteGzip(dir["fm/train-labels-idx1-ubyte.gz"], IdxBytes.Idx(0x801, [300_000], new byte[300_000]));
         // This thread's allocations only: other tests run in parallel and allocate too (reading runs on this thread).
         long before = GC.GetAllocatedBytesForCurrentThread();
         Cli.Fails(1, Train(dir["fm"], "-o", dir["run"]), "declares 300000×28×28 = 235200000 values, more than a", "gzip file can hold");
@@ -63,8 +64,8 @@ public sealed class DataErrorTests
     {
         using var dir = new TempFolder();
         TinyData.Fashion(dir["fm"]);
-        TinyData.WriteGzip(dir["fm/train-images-idx3-ubyte.gz"], TinyData.Idx(0x803, [45, 28, 28], new byte[40 * 784]));
-        TinyData.WriteGzip(dir["fm/train-labels-idx1-ubyte.gz"], TinyData.Idx(0x801, [45], new byte[45]));
+        IdxBytes.WriteGzip(dir["fm/train-images-idx3-ubyte.gz"], IdxBytes.Idx(0x803, [45, 28, 28], new byte[40 * 784]));
+        IdxBytes.WriteGzip(dir["fm/train-labels-idx1-ubyte.gz"], IdxBytes.Idx(0x801, [45], new byte[45]));
         Cli.Fails(1, Train(dir["fm"], "-o", dir["run"]), "declares 45×28×28 = 35280 values (35296 bytes with the header), but its gzip trailer records 31376 bytes");
     }
 
@@ -74,7 +75,7 @@ public sealed class DataErrorTests
         using var dir = new TempFolder();
         TinyData.Fashion(dir["fm"]);
         File.Delete(dir["fm/t10k-images-idx3-ubyte.gz"]);
-        File.WriteAllBytes(dir["fm/t10k-images-idx3-ubyte"], TinyData.Idx(0x803, [20, 28, 28], new byte[20 * 784 - 5]));
+        File.WriteAllBytes(dir["fm/t10k-images-idx3-ubyte"], IdxBytes.Idx(0x803, [20, 28, 28], new byte[20 * 784 - 5]));
         Cli.Fails(1, Train(dir["fm"], "-o", dir["run"]), "t10k-images-idx3-ubyte' declares 20×28×28 = 15680 values but holds 15675 (the file is truncated)");
     }
 
@@ -83,7 +84,7 @@ public sealed class DataErrorTests
     {
         using var dir = new TempFolder();
         TinyData.Fashion(dir["fm"]);
-        TinyData.WriteGzip(dir["fm/train-labels-idx1-ubyte.gz"], TinyData.Idx(0x803, [40, 1, 1], new byte[40]));
+        IdxBytes.WriteGzip(dir["fm/train-labels-idx1-ubyte.gz"], IdxBytes.Idx(0x803, [40, 1, 1], new byte[40]));
         Cli.Fails(1, Train(dir["fm"], "-o", dir["run"]), "has magic number 0x00000803, expected 0x00000801");
     }
 

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using AlexNet.Autograd;
 using AlexNet.Facade;
 using AlexNet.Layers;
+using AlexNet.Tests.Shared;
 using SkiaSharp;
 
 namespace AlexNet.Cli.Tests;
@@ -11,23 +12,6 @@ namespace AlexNet.Cli.Tests;
 /// formats, and checkpoints made directly through the library (no training).</summary>
 internal static class TinyData
 {
-    /// <summary>The bytes of an IDX file.</summary>
-    public static byte[] Idx(int magic, int[] dims, byte[] data)
-    {
-        var bytes = new byte[4 + 4 * dims.Length + data.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
-        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
-        data.CopyTo(bytes, 4 + 4 * dims.Length);
-        return bytes;
-    }
-
-    public static void WriteGzip(string path, byte[] bytes)
-    {
-        using var file = File.Create(path);
-        using var gz = new GZipStream(file, CompressionLevel.Fastest);
-        gz.Write(bytes);
-    }
-
     /// <summary>28×28 images whose brightness depends on the label (so a network can learn something), seeded.</summary>
     public static byte[] Pixels(int[] labels, int seed)
     {
@@ -44,8 +28,8 @@ internal static class TinyData
         foreach (var (name, n) in new[] { ("train", train), ("t10k", test) })
         {
             int[] labels = [.. Enumerable.Range(0, n).Select(i => i % 10)];
-            WriteGzip(Path.Combine(folder, $"{name}-images-idx3-ubyte.gz"), Idx(0x803, [n, 28, 28], Pixels(labels, n)));
-            WriteGzip(Path.Combine(folder, $"{name}-labels-idx1-ubyte.gz"), Idx(0x801, [n], [.. labels.Select(l => (byte)l)]));
+            IdxBytes.WriteGzip(Path.Combine(folder, $"{name}-images-idx3-ubyte.gz"), IdxBytes.Idx(0x803, [n, 28, 28], Pixels(labels, n)));
+            IdxBytes.WriteGzip(Path.Combine(folder, $"{name}-labels-idx1-ubyte.gz"), IdxBytes.Idx(0x801, [n], [.. labels.Select(l => (byte)l)]));
         }
         return folder;
     }

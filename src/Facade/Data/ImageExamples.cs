@@ -11,6 +11,7 @@ namespace AlexNet.Facade;
 public sealed class ImageExamples : IDataset
 {
     private readonly IReadOnlyList<CropWindow> _views;
+    private readonly CropWindow[] _centre;
 
     /// <summary>Renders <paramref name="images"/> through <paramref name="transform"/>.</summary>
     /// <param name="images">The images.</param>
@@ -28,7 +29,8 @@ public sealed class ImageExamples : IDataset
         Images = images;
         Transform = transform;
         TenCrop = tenCrop;
-        _views = tenCrop ? transform.TenCrops : [transform.Centre];
+        _centre = [transform.Centre];
+        _views = tenCrop ? transform.TenCrops : _centre;
         ExampleShape = new Shape(transform.Channels, transform.CropSize, transform.CropSize);
     }
 
@@ -57,7 +59,7 @@ public sealed class ImageExamples : IDataset
     public int Label(int index) => Images.Label(index);
 
     /// <summary>Writes the centre crop of image <paramref name="index"/>.</summary>
-    public void Read(int index, Span<float> destination) => Render(index, [Transform.Centre], destination);
+    public void Read(int index, Span<float> destination) => Render(index, _centre, destination);
 
     /// <summary>Writes image <paramref name="index"/> in the random view <paramref name="key"/> draws.</summary>
     public void ReadTraining(int index, RandomKey key, Span<float> destination) => Render(index, [Transform.Draw(key)], destination);

@@ -88,15 +88,20 @@ public abstract class Optimizer : IDisposable
         }
     }
 
+    /// <summary>The names of the state an optimiser of kind <paramref name="kind"/> keeps for
+    /// <paramref name="parameters"/>, each with the parameter whose shape it has (as <see cref="State"/> names them).</summary>
+    internal static IEnumerable<(string State, string Parameter)> StateLayout(OptimizerKind kind, TensorMap parameters) =>
+        kind == OptimizerKind.SgdMomentum
+            ? parameters.Keys.Select(name => (name, name))
+            : parameters.Keys.SelectMany(name => new[] { (Adam.FirstMomentPrefix + name, name), (Adam.SecondMomentPrefix + name, name) });
+
     /// <summary>The state a fresh optimiser of kind <paramref name="kind"/> has: zeros, named as its <see cref="State"/>.</summary>
     internal static TensorMap InitialState(OptimizerKind kind, TensorMap parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        static Tensor ZerosLike(Tensor t) => Tensor.Zeros(t.Shape, t.Backend);
-        if (kind == OptimizerKind.SgdMomentum) return parameters.Map((_, t) => ZerosLike(t));
         var zeros = TensorMap.Empty;
-        foreach (var (name, t) in parameters)
-            zeros = zeros.Add(Adam.FirstMomentPrefix + name, ZerosLike(t)).Add(Adam.SecondMomentPrefix + name, ZerosLike(t));
+        foreach (var (state, parameter) in StateLayout(kind, parameters))
+            zeros = zeros.Add(state, Tensor.Zeros(parameters[parameter].Shape, parameters[parameter].Backend));
         return zeros;
     }
 

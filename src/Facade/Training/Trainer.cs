@@ -130,12 +130,6 @@ public sealed class Trainer
     /// <see cref="ImageExamples"/>.</summary>
     public ImageTransform? Transform => (_train as ImageExamples)?.Transform;
 
-    /// <summary>The training examples.</summary>
-    public IDataset TrainingSet => _train;
-
-    /// <summary>The validation examples, or null for a run without validation.</summary>
-    public IDataset? ValidationSet => _validation;
-
     /// <summary>Refuses options whose record of the augmentation is not what the data does: a checkpoint stores
     /// <see cref="TrainingOptions.Augmentation"/> and <see cref="TrainingOptions.TenCropValidation"/> as the run's.</summary>
     private static void CheckRecordedAugmentation(IDataset train, IDataset? validation, TrainingOptions options)

@@ -54,10 +54,10 @@ public static class TrainingCheckpoint
             if (s_reservedPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
                 throw new ArgumentException($"Metadata key '{key}' is reserved (keys starting with {string.Join(", ", s_reservedPrefixes.Select(p => $"'{p}'"))} belong to the library).", nameof(run));
         var s = run.State;
-        using (var fresh = Optimizer.InitialState(run.Options.Optimizer, s.Parameters))
-            if (!fresh.Keys.Order(StringComparer.Ordinal).SequenceEqual(s.OptimizerState.Keys.Order(StringComparer.Ordinal)))
-                throw new ArgumentException($"The run's optimiser state ({string.Join(", ", s.OptimizerState.Keys.Take(3))}…) is not the state of its options' "
-                                          + $"{run.Options.Optimizer} ({string.Join(", ", fresh.Keys.Take(3))}…); save the state the trainer returned with the options it ran with.", nameof(run));
+        var expected = Optimizer.StateLayout(run.Options.Optimizer, s.Parameters).Select(l => l.State).Order(StringComparer.Ordinal).ToArray();
+        if (!expected.SequenceEqual(s.OptimizerState.Keys.Order(StringComparer.Ordinal)))
+            throw new ArgumentException($"The run's optimiser state ({string.Join(", ", s.OptimizerState.Keys.Take(3))}…) is not the state of its options' "
+                                      + $"{run.Options.Optimizer} ({string.Join(", ", expected.Take(3))}…); save the state the trainer returned with the options it ran with.", nameof(run));
         string prefix = StatePrefix(run.Options.Optimizer);
         var extras = s.OptimizerState.Keys.Aggregate(TensorMap.Empty, (m, k) => m.Add(prefix + k, s.OptimizerState[k]));
         var stats = run.Statistics;
@@ -142,12 +142,12 @@ public static class TrainingCheckpoint
     private static TensorMap ReadOptimizerState(string path, OptimizerKind kind, TensorMap parameters, TensorMap extras)
     {
         string prefix = StatePrefix(kind);
-        using var expected = Optimizer.InitialState(kind, parameters);
         var state = TensorMap.Empty;
-        foreach (var (name, like) in expected)
+        foreach (var (name, parameter) in Optimizer.StateLayout(kind, parameters))
         {
-            if (!extras.TryGetValue(prefix + name, out var t) || t.Shape != like.Shape)
-                throw new CheckpointFormatException(path, $"the {kind} state '{prefix}{name}' is missing or misshapen ({like.Shape} expected).");
+            var shape = parameters[parameter].Shape;
+            if (!extras.TryGetValue(prefix + name, out var t) || t.Shape != shape)
+                throw new CheckpointFormatException(path, $"the {kind} state '{prefix}{name}' is missing or misshapen ({shape} expected).");
             state = state.Add(name, t);
         }
         string other = prefix == MomentumPrefix ? AdamPrefix : MomentumPrefix;

@@ -111,6 +111,25 @@ public class ConvTests
         }
     }
 
+    /// <summary>All four convolution kernels on <paramref name="backend"/>: y, dx, dw and db.</summary>
+    internal static (float[] Y, float[] Dx, float[] Dw, float[] Db) RunAll(IBackend backend, ConvGeometry g, float[] x, float[] w, float[] bias, float[] dy)
+    {
+        using var bx = backend.Upload(x);
+        using var bw = backend.Upload(w);
+        using var bb = backend.Upload(bias);
+        using var bdy = backend.Upload(dy);
+        using var by = backend.Allocate(g.OutputCount);
+        using var bdx = backend.Allocate(g.InputCount);
+        using var bdw = backend.Allocate(g.WeightCount);
+        using var bdb = backend.Allocate(g.OutChannels);
+        backend.Conv2dForward(bx, bw, bb, by, g);
+        backend.Conv2dBackwardData(bdy, bw, bdx, g);
+        backend.Conv2dBackwardFilter(bx, bdy, bdw, g);
+        backend.Conv2dBackwardBias(bdy, bdb, g);
+        return (CpuTestData.Read(backend, by, g.OutputCount), CpuTestData.Read(backend, bdx, g.InputCount),
+                CpuTestData.Read(backend, bdw, g.WeightCount), CpuTestData.Read(backend, bdb, g.OutChannels));
+    }
+
     internal static (float[] X, float[] W, float[] Bias, float[] Dy) Inputs(ConvGeometry g)
     {
         int seed = g.Batch + 7 * g.InChannels + 31 * g.InHeight + 131 * g.OutChannels + 1013 * g.KernelHeight + 7919 * g.Groups;

@@ -85,24 +85,13 @@ public class KernelPropertyTests
         var g = c.Geometry;
         using IBackend backend = new CpuBackend(c.Threads) { Path = c.Path };
         var (x, w, bias, dy) = ConvTests.Inputs(g);
-        using var bx = backend.Upload(x);
-        using var bw = backend.Upload(w);
-        using var bb = backend.Upload(bias);
-        using var bdy = backend.Upload(dy);
-        using var by = backend.Allocate(g.OutputCount);
-        using var bdx = backend.Allocate(g.InputCount);
-        using var bdw = backend.Allocate(g.WeightCount);
-        using var bdb = backend.Allocate(g.OutChannels);
-        backend.Conv2dForward(bx, bw, bb, by, g);
-        backend.Conv2dBackwardData(bdy, bw, bdx, g);
-        backend.Conv2dBackwardFilter(bx, bdy, bdw, g);
-        backend.Conv2dBackwardBias(bdy, bdb, g);
+        var got = ConvTests.RunAll(backend, g, x, w, bias, dy);
         var (y, yBound) = ConvTests.NaiveForward(g, x, w, bias);
         var (dx, dxBound, dw, dwBound, db, dbBound) = ConvTests.NaiveBackward(g, x, w, dy);
-        CpuTestData.Close(y, yBound, CpuTestData.Read(backend, by, g.OutputCount));
-        CpuTestData.Close(dx, dxBound, CpuTestData.Read(backend, bdx, g.InputCount));
-        CpuTestData.Close(dw, dwBound, CpuTestData.Read(backend, bdw, g.WeightCount));
-        CpuTestData.Close(db, dbBound, CpuTestData.Read(backend, bdb, g.OutChannels));
+        CpuTestData.Close(y, yBound, got.Y);
+        CpuTestData.Close(dx, dxBound, got.Dx);
+        CpuTestData.Close(dw, dwBound, got.Dw);
+        CpuTestData.Close(db, dbBound, got.Db);
     });
 
     [Property(MaxTest = 150, Replay = "(577215665,662607015)")]

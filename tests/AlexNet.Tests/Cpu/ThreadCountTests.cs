@@ -57,20 +57,8 @@ public sealed class ThreadCountTests
             float[][] Run(int threads)
             {
                 using IBackend backend = new CpuBackend(threads) { Path = path };
-                using var bx = backend.Upload(x);
-                using var bw = backend.Upload(w);
-                using var bb = backend.Upload(bias);
-                using var bdy = backend.Upload(dy);
-                using var by = backend.Allocate(g.OutputCount);
-                using var bdx = backend.Allocate(g.InputCount);
-                using var bdw = backend.Allocate(g.WeightCount);
-                using var bdb = backend.Allocate(g.OutChannels);
-                backend.Conv2dForward(bx, bw, bb, by, g);
-                backend.Conv2dBackwardData(bdy, bw, bdx, g);
-                backend.Conv2dBackwardFilter(bx, bdy, bdw, g);
-                backend.Conv2dBackwardBias(bdy, bdb, g);
-                return [CpuTestData.Read(backend, by, g.OutputCount), CpuTestData.Read(backend, bdx, g.InputCount),
-                        CpuTestData.Read(backend, bdw, g.WeightCount), CpuTestData.Read(backend, bdb, g.OutChannels)];
+                var (y, dx, dw, db) = ConvTests.RunAll(backend, g, x, w, bias, dy);
+                return [y, dx, dw, db];
             }
             var one = Run(1);
             string[] names = ["forward", "data gradient", "filter gradient", "bias gradient"];

@@ -2,27 +2,12 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using AlexNet.Facade;
 using Xunit;
+using static AlexNet.Tests.Shared.IdxBytes;
 
 namespace AlexNet.Tests.Facade;
 
 public sealed class IdxFileTests
 {
-    internal static byte[] Idx(int magic, int[] dims, byte[] data)
-    {
-        var bytes = new byte[4 + 4 * dims.Length + data.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
-        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
-        data.CopyTo(bytes, 4 + 4 * dims.Length);
-        return bytes;
-    }
-
-    internal static void WriteGzip(string path, byte[] bytes)
-    {
-        using var file = File.Create(path);
-        using var gz = new GZipStream(file, CompressionLevel.Fastest);
-        gz.Write(bytes);
-    }
-
     private static byte[] Pixels(int count) => Enumerable.Range(0, count).Select(i => (byte)(i * 7 % 256)).ToArray();
 
     [Fact]
